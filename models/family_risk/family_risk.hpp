@@ -1,0 +1,89 @@
+#pragma once
+// Family risk and true harm (DESIGN.md §2 "True state versus what agencies know").
+// Each household carries carer capacity and three stressors that come and go
+// (domestic abuse, parental mental ill-health, parental substance misuse — the
+// adversities the case reviews keep returning to, e.g. Child Q's "parental
+// substance misuse and mental ill-health", EVIDENCE.md §6.3, 002_5db1e8f627105674.txt
+// ¶11–¶13, and Samara's family "known since 2004 for domestic abuse and parental
+// mental health", 003_ea48d82efd16a722.txt L1796). A child's true daily hazard of
+// abuse or neglect follows from them. No agency sees this hazard: later modules
+// only see the harm events, partially and late (EVIDENCE.md §1.2 point 6).
+#include <array>
+
+#include "models/population/population.hpp"
+#include "sim/schedule/module.hpp"
+
+namespace sgsim::models {
+
+// CIN census categories of abuse, in the order of family_risk.harm.category_weights.
+enum class HarmCategory : int32_t { neglect = 0, emotional = 1, physical = 2, sexual = 3 };
+inline constexpr std::array<const char*, 4> kHarmCategoryNames = {"neglect", "emotional", "physical", "sexual"};
+
+struct Stressor {
+  std::string key;  // parameter group and column name
+  double prevalence = 0, mean_duration_years = 0, harm_multiplier = 1;
+};
+
+class FamilyRisk final : public Module {
+ public:
+  static constexpr size_t kStressors = 3;  // domestic abuse, mental ill-health, substance misuse
+  struct Params {
+    std::array<Stressor, kStressors> stressors;
+    double deprivation_gradient = 1;
+    double capacity_mean = 0, capacity_sd = 0, low_capacity_multiplier = 1;
+    double base_rate = 0;
+    std::vector<double> age_multipliers;  // 0-4, 5-9, 10-15, 16-17
+    std::vector<double> category_weights;
+    double high_risk_threshold = 0;
+  };
+
+  explicit FamilyRisk(const Population& population) : pop_(population) {}
+
+  std::string_view name() const override { return "family_risk"; }
+  std::string_view summary() const override {
+    return "carer capacity and stressors per household; each child's true hazard of abuse and neglect; true harm events";
+  }
+  void declare_parameters(ParamDeclarer&) override;
+  void declare_state(World&) override;
+  void initialise(World&) override;
+  void plan_day(DayPlan&) override;
+
+  // Daily probability-rate (events per child-day) for a child today.
+  double hazard_per_day(const World& w, AgentId child) const;
+  // Stationary prevalence of stressor s in a household of decile `decile`.
+  double prevalence(size_t s, int decile) const;
+  const Params& params() const { return p_; }
+  EventKind harm_event() const { return harm_; }
+
+  // The first day of the child's next age band (the hazard changes there).
+  static int32_t next_band_day(const World& w, int32_t birth_day);
+  static size_t age_band(int age_years);
+
+ private:
+  void setup_household(World& w, AgentId hh);
+  void set_hazard(World& w, AgentId child, Draws& d);
+  void household_changes(World& w);
+  void reassess(World& w);
+  void harm(World& w, std::span<const AgentId> ids, Emitter& out);
+  void file_stressor_change(World& w, AgentId hh, size_t s, Draws& d);
+
+  const Population& pop_;
+  Params p_;
+  std::array<Col<uint8_t>, kStressors> has_;
+  std::array<Col<int32_t>, kStressors> next_change_;
+  std::array<AgendaKind, kStressors> change_kind_;
+  std::array<MetricId, kStressors> m_households_with_;
+  std::array<int64_t, kStressors> households_with_{};
+  Col<float> capacity_;
+  Col<float> hazard_;  // children: events per day
+  Col<int32_t> next_harm_;
+  Col<uint8_t> high_risk_;
+  Col<uint16_t> harm_count_;
+  AgendaKind harm_due_, reassess_due_;
+  EventKind harm_;
+  MetricId m_harm_, m_high_risk_, m_unprotected_;
+  std::array<MetricId, 4> m_harm_by_category_;
+  int64_t high_risk_children_ = 0;
+};
+
+}  // namespace sgsim::models

@@ -1,0 +1,122 @@
+#include "sim/run/runner.hpp"
+
+#include <tbb/parallel_for.h>
+
+#include <chrono>
+#include <mutex>
+
+#include "sim/schedule/scheduler.hpp"
+
+namespace sgsim {
+
+void declare_run_parameters(ParamDeclarer& d, RunSettings& s) {
+  d.date(s.start_date, {"start_date", "2024-04-01", "first simulated day (the start of a reporting year by default)",
+                        "DfE statistics report years to 31 March"});
+  d.integer(s.days, {"days", "days", 1826, 1, 36525, "simulated days", Provenance::user, "five years by default"});
+  d.integer(s.replicates, {"replicates", "runs", 4, 1, 100000, "independent replicates (overridden by -r)",
+                           Provenance::user, "choose for the precision needed"});
+  d.integer(s.seed, {"seed", "", 20240401, 0, 9007199254740991, "random seed (overridden by --seed)", Provenance::user,
+                     "any value; the same seed gives the same output"});
+  d.choice(s.holidays, {"holidays", "england_and_wales", {"england_and_wales", "none"},
+                        "bank holidays removed from working days (statutory timescales count working days)",
+                        Provenance::national, "gov.uk bank holidays"});
+  d.integer(s.measure_days, {"measure_days", "days", 365, 1, 36525,
+                             "length of the window at the end of the run over which summaries are taken",
+                             Provenance::user, "DESIGN.md §8: calibration uses the last simulated year"});
+}
+
+std::unique_ptr<BoundModel> bind_model(const ModelFactory& factory) {
+  auto m = std::make_unique<BoundModel>();
+  ParamDeclarer run(m->registry, "run");
+  declare_run_parameters(run, m->run);
+  m->modules = factory();
+  for (auto& mod : m->modules) {
+    ParamDeclarer d(m->registry, std::string(mod->name()));
+    mod->declare_parameters(d);
+  }
+  return m;
+}
+
+ReplicateResult run_replicate(const Scenario& scenario, const ModelFactory& factory, uint32_t replicate,
+                              const RunOptions& options, std::vector<MetricInfo>* metrics,
+                              std::vector<NamedCode>* event_kinds, std::vector<NamedCode>* agencies) {
+  const auto t0 = std::chrono::steady_clock::now();
+  auto model = bind_model(factory);
+  model->registry.apply(scenario.overrides);
+  const RunSettings& rs = model->run;
+  const auto start = parse_iso_date(rs.start_date);
+  const Calendar calendar(*start, static_cast<int32_t>(rs.days), *parse_holiday_rule(rs.holidays));
+
+  World world(calendar, RandomStreams(static_cast<uint64_t>(rs.seed), replicate), options.scale, options.keep_event_log);
+  for (auto& m : model->modules) m->declare_state(world);
+  world.agenda.set_horizon(static_cast<int32_t>(rs.days));
+  world.metrics.set_days(static_cast<int32_t>(rs.days));
+  for (auto& m : model->modules) m->initialise(world);
+
+  Scheduler scheduler(model->modules, world);
+  for (int32_t day = 0; day < rs.days; ++day) {
+    if (options.cancel && options.cancel->load(std::memory_order_relaxed)) throw Cancelled();
+    scheduler.run_day(day);
+    if (options.progress) {
+      Progress p;
+      p.replicate = replicate;
+      p.day = day;
+      p.days_done = 1;
+      p.child_days = static_cast<double>(world.children.active_count());
+      options.progress(p);
+    }
+  }
+
+  ReplicateResult r;
+  for (size_t i = 0; i < world.metrics.size(); ++i) r.series.push_back(world.metrics.series(i));
+  r.events = std::move(world.event_log);
+  r.child_days = world.child_days;
+  r.state_bytes = world.children.bytes() + world.households.bytes();
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (metrics) *metrics = world.metrics.info();
+  if (event_kinds) *event_kinds = world.event_types.kinds();
+  if (agencies) *agencies = world.event_types.agencies();
+  return r;
+}
+
+ScenarioResult run_scenario(const Scenario& scenario, const ModelFactory& factory, const RunOptions& options) {
+  auto model = bind_model(factory);
+  model->registry.apply(scenario.overrides);
+  ScenarioResult out;
+  out.name = scenario.name;
+  out.resolved = resolved_yaml(scenario, model->registry);
+  out.run = model->run;
+  const auto n = static_cast<size_t>(out.run.replicates);
+  out.replicates.resize(n);
+
+  // Progress is aggregated here so the callback sees whole-run totals.
+  std::mutex mu;
+  Progress total;
+  total.replicates = out.run.replicates;
+  total.days_total = out.run.replicates * out.run.days;
+  RunOptions per = options;
+  if (options.progress) {
+    per.progress = [&](const Progress& p) {
+      std::lock_guard lock(mu);
+      total.days_done += p.days_done;
+      total.child_days += p.child_days;
+      total.replicates_done += p.replicates_done;
+      total.replicate = p.replicate;
+      total.day = p.day;
+      options.progress(total);
+    };
+  }
+  tbb::parallel_for(size_t{0}, n, [&](size_t r) {
+    out.replicates[r] = run_replicate(scenario, factory, static_cast<uint32_t>(r), per,
+                                      r == 0 ? &out.metrics : nullptr, r == 0 ? &out.event_kinds : nullptr,
+                                      r == 0 ? &out.agencies : nullptr);
+    if (per.progress) {
+      Progress p;
+      p.replicates_done = 1;
+      per.progress(p);
+    }
+  });
+  return out;
+}
+
+}  // namespace sgsim

@@ -1,0 +1,70 @@
+#pragma once
+// The agenda: what is due on each simulated day. Hazards are constant between
+// state changes, so a module draws an agent's next event ahead and files it here
+// rather than rolling dice for every child every day (DESIGN.md §3 principle 5);
+// a day's work is then proportional to what happens, not to the population.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/storage/columns.hpp"
+
+namespace sgsim {
+
+struct AgendaKind {
+  uint16_t index = UINT16_MAX;
+};
+
+class Agenda {
+ public:
+  Agenda() = default;
+  void set_horizon(int32_t days) {
+    days_ = days;
+    buckets_.assign(static_cast<size_t>(days_) * names_.size(), {});
+  }
+
+  // Kinds must all be registered before set_horizon().
+  AgendaKind add_kind(std::string name) {
+    names_.push_back(std::move(name));
+    return AgendaKind{static_cast<uint16_t>(names_.size() - 1)};
+  }
+  const std::vector<std::string>& kinds() const { return names_; }
+
+  // File `id` under `kind` for `day`. Days past the end of the run are dropped;
+  // an entry is only a reminder, and the owning module checks on the day that it
+  // is still current (state may have changed since it was filed).
+  void file(int32_t day, AgendaKind kind, AgentId id) {
+    if (day < 0 || day >= days_) {
+      ++beyond_horizon_;
+      return;
+    }
+    buckets_[static_cast<size_t>(day) * names_.size() + kind.index].push_back(id);
+  }
+
+  // Today's entries of one kind, in the order filed (deterministic: filing only
+  // happens in serial phases or in the ordered merge of a parallel phase).
+  std::vector<AgentId>& due(int32_t day, AgendaKind kind) {
+    return buckets_[static_cast<size_t>(day) * names_.size() + kind.index];
+  }
+  // Release a finished day's memory.
+  void release(int32_t day) {
+    for (size_t k = 0; k < names_.size(); ++k) {
+      auto& b = buckets_[static_cast<size_t>(day) * names_.size() + k];
+      std::vector<AgentId>().swap(b);
+    }
+  }
+  uint64_t beyond_horizon() const { return beyond_horizon_; }
+  size_t pending() const {
+    size_t n = 0;
+    for (const auto& b : buckets_) n += b.size();
+    return n;
+  }
+
+ private:
+  int32_t days_ = 0;
+  std::vector<std::string> names_;
+  std::vector<std::vector<AgentId>> buckets_;
+  uint64_t beyond_horizon_ = 0;
+};
+
+}  // namespace sgsim

@@ -1,0 +1,51 @@
+#pragma once
+// Typed events that modules emit (a harm event, later a referral, a placement
+// move…). Events of one day are available to the phases that follow on that day,
+// and are kept in the run's event log when the user asks for one.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/storage/columns.hpp"
+
+namespace sgsim {
+
+struct EventKind {
+  uint16_t index = UINT16_MAX;
+};
+struct AgencyId {
+  uint16_t index = 0;  // 0 = no agency (a true event nobody recorded)
+};
+
+struct Event {
+  int32_t day;
+  AgentId child;
+  uint16_t kind;
+  uint16_t agency;
+  int32_t detail;  // kind-specific code (e.g. the category of harm)
+};
+
+struct NamedCode {
+  std::string name, meaning;
+};
+
+class EventRegistry {
+ public:
+  EventRegistry() { agencies_.push_back({"none", "no agency: the event happened but was not recorded"}); }
+  EventKind add_kind(std::string name, std::string meaning) {
+    kinds_.push_back({std::move(name), std::move(meaning)});
+    return EventKind{static_cast<uint16_t>(kinds_.size() - 1)};
+  }
+  AgencyId add_agency(std::string name, std::string meaning) {
+    agencies_.push_back({std::move(name), std::move(meaning)});
+    return AgencyId{static_cast<uint16_t>(agencies_.size() - 1)};
+  }
+  const std::vector<NamedCode>& kinds() const { return kinds_; }
+  const std::vector<NamedCode>& agencies() const { return agencies_; }
+
+ private:
+  std::vector<NamedCode> kinds_;
+  std::vector<NamedCode> agencies_;
+};
+
+}  // namespace sgsim

@@ -1,0 +1,52 @@
+#pragma once
+// Daily metrics: each module declares what it reports (name, unit, meaning, and
+// whether it is a flow counted per day or a stock read at the end of the day).
+// The runner writes them as /scenarios/<name>/timeseries/<metric> (DESIGN.md §5).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace sgsim {
+
+enum class MetricKind { flow, stock };
+
+struct MetricId {
+  uint16_t index = UINT16_MAX;
+};
+
+struct MetricInfo {
+  std::string name, unit, meaning;
+  MetricKind kind;
+};
+
+class Metrics {
+ public:
+  MetricId add(std::string name, std::string unit, std::string meaning, MetricKind kind) {
+    info_.push_back({std::move(name), std::move(unit), std::move(meaning), kind});
+    today_.push_back(0.0);
+    return MetricId{static_cast<uint16_t>(info_.size() - 1)};
+  }
+  void set_days(int32_t days) { series_.assign(info_.size(), std::vector<double>(static_cast<size_t>(days), 0.0)); }
+
+  void add_to(MetricId m, double v) { today_[m.index] += v; }
+  void set(MetricId m, double v) { today_[m.index] = v; }
+
+  // End of day: store today's values and reset the flows.
+  void close_day(int32_t day) {
+    for (size_t i = 0; i < info_.size(); ++i) {
+      series_[i][static_cast<size_t>(day)] = today_[i];
+      if (info_[i].kind == MetricKind::flow) today_[i] = 0.0;
+    }
+  }
+
+  const std::vector<MetricInfo>& info() const { return info_; }
+  const std::vector<double>& series(size_t i) const { return series_[i]; }
+  size_t size() const { return info_.size(); }
+
+ private:
+  std::vector<MetricInfo> info_;
+  std::vector<double> today_;
+  std::vector<std::vector<double>> series_;
+};
+
+}  // namespace sgsim

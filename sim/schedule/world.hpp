@@ -1,0 +1,55 @@
+#pragma once
+// One replicate's state: the agent tables, the agenda of things due, the day's
+// events and the daily metrics. Modules read and write it only from the phases
+// they registered (see scheduler.hpp for the order).
+#include <vector>
+
+#include "sim/calendar/calendar.hpp"
+#include "sim/random/streams.hpp"
+#include "sim/schedule/agenda.hpp"
+#include "sim/schedule/events.hpp"
+#include "sim/schedule/metrics.hpp"
+#include "sim/storage/columns.hpp"
+
+namespace sgsim {
+
+struct World {
+  World(const Calendar& cal, RandomStreams streams, double population_scale, bool keep_events)
+      : calendar(cal), rng(streams), scale(population_scale), keep_event_log(keep_events) {}
+
+  const Calendar& calendar;
+  RandomStreams rng;
+  double scale;  // fraction of the scenario's population simulated (--scale)
+  int32_t today = 0;
+
+  ColumnTable children{"children"};
+  ColumnTable households{"households"};
+  ColumnTable workers{"workers"};
+  ColumnTable providers{"providers"};
+
+  Agenda agenda;
+  EventRegistry event_types;
+  Metrics metrics;
+
+  std::vector<Event> events_today;  // merged in a deterministic order
+  bool keep_event_log;
+  std::vector<Event> event_log;
+
+  // Children simulated so far, day by day (for child-days per second).
+  double child_days = 0.0;
+
+  Draws draws(StreamId stream, AgentId agent) const { return rng.draws(stream, agent, today); }
+  void emit(AgentId child, EventKind kind, AgencyId agency, int32_t detail) {
+    events_today.push_back({today, child, kind.index, agency.index, detail});
+  }
+};
+
+// A stream id from a stable name, so adding a stream in one module never shifts
+// the numbers another module draws (FNV-1a, 32 bits).
+constexpr StreamId stream_id(std::string_view name) {
+  uint32_t h = 2166136261u;
+  for (char c : name) h = (h ^ static_cast<uint8_t>(c)) * 16777619u;
+  return h;
+}
+
+}  // namespace sgsim

@@ -1,0 +1,153 @@
+#pragma once
+// Column storage for agents (DESIGN.md §3 principle 3): one contiguous array per
+// attribute, rows addressed by a stable id that is never reused, so that random
+// draws keyed by id stay attached to the same agent for the whole run.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace sgsim {
+
+using AgentId = uint32_t;
+
+template <class T>
+struct Col {
+  uint32_t index = UINT32_MAX;
+};
+
+struct ColumnInfo {
+  std::string name, type, unit, meaning;
+};
+
+class ColumnTable {
+ public:
+  explicit ColumnTable(std::string name) : name_(std::move(name)) {}
+
+  // Declare a column; every existing and future row starts at `initial`.
+  template <class T>
+  Col<T> add(std::string name, std::string unit, std::string meaning, T initial = T{}) {
+    auto c = std::make_unique<Column<T>>();
+    c->initial = initial;
+    c->data.assign(rows_, initial);
+    c->info = {std::move(name), type_name<T>(), std::move(unit), std::move(meaning)};
+    columns_.push_back(std::move(c));
+    return Col<T>{static_cast<uint32_t>(columns_.size() - 1)};
+  }
+
+  template <class T>
+  std::vector<T>& operator[](Col<T> c) {
+    return static_cast<Column<T>*>(columns_[c.index].get())->data;
+  }
+  template <class T>
+  const std::vector<T>& operator[](Col<T> c) const {
+    return static_cast<const Column<T>*>(columns_[c.index].get())->data;
+  }
+
+  // Append `n` rows (all active, every column at its initial value); returns the first id.
+  AgentId add_rows(size_t n) {
+    const AgentId first = static_cast<AgentId>(rows_);
+    rows_ += n;
+    for (auto& c : columns_) c->resize(rows_);
+    active_.resize(rows_, 1);
+    active_count_ += n;
+    for (size_t i = 0; i < n; ++i) arrivals_.push_back(first + static_cast<AgentId>(i));
+    return first;
+  }
+
+  // A row leaves (a child turns 18, a household moves away); its id is kept.
+  void deactivate(AgentId id) {
+    if (!active_[id]) return;
+    active_[id] = 0;
+    --active_count_;
+    departures_.push_back(id);
+  }
+
+  bool active(AgentId id) const { return active_[id] != 0; }
+  size_t rows() const { return rows_; }
+  size_t active_count() const { return active_count_; }
+  const std::string& name() const { return name_; }
+
+  // Rows that arrived or left since the last begin_day(), in order, so that
+  // modules can set up or tear down their own state for them.
+  const std::vector<AgentId>& arrivals() const { return arrivals_; }
+  const std::vector<AgentId>& departures() const { return departures_; }
+  void begin_day() {
+    arrivals_.clear();
+    departures_.clear();
+  }
+
+  std::vector<ColumnInfo> describe() const {
+    std::vector<ColumnInfo> out;
+    for (const auto& c : columns_) out.push_back(c->info);
+    return out;
+  }
+  size_t bytes() const {
+    size_t b = active_.capacity();
+    for (const auto& c : columns_) b += c->bytes();
+    return b;
+  }
+
+ private:
+  struct ColumnBase {
+    virtual ~ColumnBase() = default;
+    virtual void resize(size_t n) = 0;
+    virtual size_t bytes() const = 0;
+    ColumnInfo info;
+  };
+  template <class T>
+  struct Column : ColumnBase {
+    std::vector<T> data;
+    T initial{};
+    void resize(size_t n) override { data.resize(n, initial); }
+    size_t bytes() const override { return data.capacity() * sizeof(T); }
+  };
+  template <class T>
+  static std::string type_name() {
+    if constexpr (std::is_same_v<T, float>) return "float32";
+    else if constexpr (std::is_same_v<T, double>) return "float64";
+    else if constexpr (std::is_same_v<T, uint8_t>) return "uint8";
+    else if constexpr (std::is_same_v<T, int16_t>) return "int16";
+    else if constexpr (std::is_same_v<T, int32_t>) return "int32";
+    else if constexpr (std::is_same_v<T, uint32_t>) return "uint32";
+    else return "other";
+  }
+
+  std::string name_;
+  size_t rows_ = 0;
+  size_t active_count_ = 0;
+  std::vector<std::unique_ptr<ColumnBase>> columns_;
+  std::vector<uint8_t> active_;
+  std::vector<AgentId> arrivals_, departures_;
+};
+
+// A set of ids with O(1) insert, erase and membership, iterated densely: the
+// "active cases" lists that let a phase visit only children with something open.
+class IndexSet {
+ public:
+  bool contains(AgentId id) const { return id < pos_.size() && pos_[id] != kAbsent; }
+  void insert(AgentId id) {
+    if (contains(id)) return;
+    if (id >= pos_.size()) pos_.resize(static_cast<size_t>(id) + 1, kAbsent);
+    pos_[id] = static_cast<uint32_t>(ids_.size());
+    ids_.push_back(id);
+  }
+  void erase(AgentId id) {
+    if (!contains(id)) return;
+    const uint32_t p = pos_[id];
+    const AgentId last = ids_.back();
+    ids_[p] = last;
+    pos_[last] = p;
+    ids_.pop_back();
+    pos_[id] = kAbsent;
+  }
+  size_t size() const { return ids_.size(); }
+  const std::vector<AgentId>& ids() const { return ids_; }
+
+ private:
+  static constexpr uint32_t kAbsent = UINT32_MAX;
+  std::vector<AgentId> ids_;
+  std::vector<uint32_t> pos_;
+};
+
+}  // namespace sgsim
