@@ -37,46 +37,58 @@ std::unique_ptr<BoundModel> bind_model(const ModelFactory& factory) {
   return m;
 }
 
+Simulation::Simulation(const Scenario& scenario, const ModelFactory& factory, uint32_t replicate,
+                       const RunOptions& options)
+    : model_(bind_model(factory)), started_(std::chrono::steady_clock::now()) {
+  model_->registry.apply(scenario.overrides);
+  const RunSettings& rs = model_->run;
+  calendar_ = std::make_unique<Calendar>(*parse_iso_date(rs.start_date), static_cast<int32_t>(rs.days),
+                                         *parse_holiday_rule(rs.holidays));
+  world_ = std::make_unique<World>(*calendar_, RandomStreams(static_cast<uint64_t>(rs.seed), replicate), options.scale,
+                                   options.keep_event_log);
+  for (auto& m : model_->modules) m->declare_state(*world_);
+  world_->agenda.set_horizon(days());
+  world_->metrics.set_days(days());
+  for (auto& m : model_->modules) m->initialise(*world_);
+  scheduler_ = std::make_unique<Scheduler>(model_->modules, *world_);
+}
+
+Simulation::~Simulation() = default;
+
+void Simulation::step() { scheduler_->run_day(day_++); }
+
+ReplicateResult Simulation::finish() {
+  ReplicateResult r;
+  World& w = *world_;
+  for (size_t i = 0; i < w.metrics.size(); ++i) r.series.push_back(w.metrics.series(i));
+  r.events = std::move(w.event_log);
+  r.child_days = w.child_days;
+  r.state_bytes = w.children.bytes() + w.households.bytes();
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  return r;
+}
+
 ReplicateResult run_replicate(const Scenario& scenario, const ModelFactory& factory, uint32_t replicate,
                               const RunOptions& options, std::vector<MetricInfo>* metrics,
                               std::vector<NamedCode>* event_kinds, std::vector<NamedCode>* agencies) {
-  const auto t0 = std::chrono::steady_clock::now();
-  auto model = bind_model(factory);
-  model->registry.apply(scenario.overrides);
-  const RunSettings& rs = model->run;
-  const auto start = parse_iso_date(rs.start_date);
-  const Calendar calendar(*start, static_cast<int32_t>(rs.days), *parse_holiday_rule(rs.holidays));
-
-  World world(calendar, RandomStreams(static_cast<uint64_t>(rs.seed), replicate), options.scale, options.keep_event_log);
-  for (auto& m : model->modules) m->declare_state(world);
-  world.agenda.set_horizon(static_cast<int32_t>(rs.days));
-  world.metrics.set_days(static_cast<int32_t>(rs.days));
-  for (auto& m : model->modules) m->initialise(world);
-
-  Scheduler scheduler(model->modules, world);
-  for (int32_t day = 0; day < rs.days; ++day) {
+  Simulation sim(scenario, factory, replicate, options);
+  while (!sim.done()) {
     if (options.cancel && options.cancel->load(std::memory_order_relaxed)) throw Cancelled();
-    scheduler.run_day(day);
+    const int32_t day = sim.day();
+    sim.step();
     if (options.progress) {
       Progress p;
       p.replicate = replicate;
       p.day = day;
       p.days_done = 1;
-      p.child_days = static_cast<double>(world.children.active_count());
+      p.child_days = static_cast<double>(sim.world().children.active_count());
       options.progress(p);
     }
   }
-
-  ReplicateResult r;
-  for (size_t i = 0; i < world.metrics.size(); ++i) r.series.push_back(world.metrics.series(i));
-  r.events = std::move(world.event_log);
-  r.child_days = world.child_days;
-  r.state_bytes = world.children.bytes() + world.households.bytes();
-  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (metrics) *metrics = world.metrics.info();
-  if (event_kinds) *event_kinds = world.event_types.kinds();
-  if (agencies) *agencies = world.event_types.agencies();
-  return r;
+  if (metrics) *metrics = sim.world().metrics.info();
+  if (event_kinds) *event_kinds = sim.world().event_types.kinds();
+  if (agencies) *agencies = sim.world().event_types.agencies();
+  return sim.finish();
 }
 
 ScenarioResult run_scenario(const Scenario& scenario, const ModelFactory& factory, const RunOptions& options) {

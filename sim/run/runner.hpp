@@ -4,6 +4,7 @@
 // run side by side on the thread pool; each is a pure function of (scenario,
 // seed, replicate), so results do not depend on the thread count.
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <string>
 #include <vector>
@@ -70,6 +71,37 @@ struct RunOptions {
 class Cancelled : public std::runtime_error {
  public:
   Cancelled() : std::runtime_error("run interrupted") {}
+};
+
+class Scheduler;
+
+// One replicate, stepped a day at a time: what run_replicate drives, and what tests,
+// traces and checkpoints use to look inside a run.
+class Simulation {
+ public:
+  Simulation(const Scenario& scenario, const ModelFactory& factory, uint32_t replicate, const RunOptions& options);
+  ~Simulation();
+  bool done() const { return day_ >= days(); }
+  void step();  // simulate day `day()` and move on
+  int32_t day() const { return day_; }
+  int32_t days() const { return static_cast<int32_t>(model_->run.days); }
+  World& world() { return *world_; }
+  const ModuleList& modules() const { return model_->modules; }
+  template <class M>
+  M& module() {
+    for (auto& m : model_->modules)
+      if (auto* p = dynamic_cast<M*>(m.get())) return *p;
+    throw std::logic_error("no such module in the model");
+  }
+  ReplicateResult finish();  // after the last day
+
+ private:
+  std::unique_ptr<BoundModel> model_;
+  std::unique_ptr<Calendar> calendar_;
+  std::unique_ptr<World> world_;
+  std::unique_ptr<Scheduler> scheduler_;
+  int32_t day_ = 0;
+  std::chrono::steady_clock::time_point started_;
 };
 
 ScenarioResult run_scenario(const Scenario& scenario, const ModelFactory& factory, const RunOptions& options);

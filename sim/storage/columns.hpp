@@ -4,6 +4,7 @@
 // draws keyed by id stay attached to the same agent for the whole run.
 #include <cstdint>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,17 @@ class ColumnTable {
   template <class T>
   const std::vector<T>& operator[](Col<T> c) const {
     return static_cast<const Column<T>*>(columns_[c.index].get())->data;
+  }
+
+  // A column by name (for tests, traces and per-child output; rules hold handles).
+  template <class T>
+  Col<T> find(const std::string& name) const {
+    for (size_t i = 0; i < columns_.size(); ++i)
+      if (columns_[i]->info.name == name) {
+        if (columns_[i]->info.type != type_name<T>()) throw std::logic_error("column " + name + " has another type");
+        return Col<T>{static_cast<uint32_t>(i)};
+      }
+    throw std::logic_error("no column " + name + " in " + name_);
   }
 
   // Append `n` rows (all active, every column at its initial value); returns the first id.
@@ -110,6 +122,7 @@ class ColumnTable {
     else if constexpr (std::is_same_v<T, int16_t>) return "int16";
     else if constexpr (std::is_same_v<T, int32_t>) return "int32";
     else if constexpr (std::is_same_v<T, uint32_t>) return "uint32";
+    else if constexpr (std::is_same_v<T, uint16_t>) return "uint16";
     else return "other";
   }
 
