@@ -166,6 +166,15 @@ int cmd_describe(const std::string& module, bool markdown, const ModelFactory& f
     fmt::print("      range: {}\n      {}\n      source ({}): {}\n", s.range_text(), s.meaning,
                to_string(s.provenance), s.source);
   }
+  for (const auto& d : describe_modules(factory)) {
+    if (!module.empty() && d.name != module) continue;
+    fmt::print("\n{} — state, metrics and daily work\n", d.name);
+    for (const auto& [table, c] : d.columns)
+      fmt::print("  column {}.{} ({}, {}): {}\n", table, c.name, c.type, c.unit.empty() ? "-" : c.unit, c.meaning);
+    for (const auto& m : d.metrics)
+      fmt::print("  metric {} ({}, {}): {}\n", m.name, m.kind == MetricKind::flow ? "flow" : "stock", m.unit, m.meaning);
+    for (const auto& [phase, name] : d.work) fmt::print("  phase {}: {}\n", to_string(phase), name);
+  }
   if (!found) {
     std::vector<std::string> names = {"run"};
     for (const auto& m : model->modules) names.emplace_back(m->name());
@@ -207,6 +216,20 @@ std::string scenario_reference_markdown(const ModelFactory& factory) {
     out += fmt::format("| `{}` | {} | {} | `{}` | {} | {} | {}: {} |\n", s.path, to_string(s.type),
                        md_cell(s.unit.empty() ? "–" : s.unit), md_cell(format_value(s.default_value)),
                        md_cell(s.range_text()), md_cell(s.meaning), to_string(s.provenance), md_cell(s.source));
+  }
+  out += "\n## State, metrics and daily work of each module\n\n"
+         "The phases of a day run in this order: arrivals, households, children (in parallel),\n"
+         "agencies, accounting (docs/ODD.md, process overview).\n";
+  for (const auto& d : describe_modules(factory)) {
+    out += fmt::format("\n### `{}`\n\n| kind | name | type or phase | unit | meaning |\n|---|---|---|---|---|\n", d.name);
+    for (const auto& [table, c] : d.columns)
+      out += fmt::format("| column | `{}.{}` | {} | {} | {} |\n", table, c.name, c.type, md_cell(c.unit.empty() ? "–" : c.unit),
+                         md_cell(c.meaning));
+    for (const auto& m : d.metrics)
+      out += fmt::format("| metric | `{}` | {} | {} | {} |\n", m.name, m.kind == MetricKind::flow ? "flow" : "stock",
+                         md_cell(m.unit), md_cell(m.meaning));
+    for (const auto& [phase, name] : d.work)
+      out += fmt::format("| work | {} | {} | – | – |\n", md_cell(name), to_string(phase));
   }
   return out;
 }
@@ -254,6 +277,9 @@ int sgsim_main(int argc, char** argv, const ModelFactory& factory) {
     return 0;
   } catch (const ScenarioError& e) {
     std::cerr << e.what() << "\n";
+    return kExitBadInput;
+  } catch (const OutputPathError& e) {
+    std::cerr << "sgsim: error: " << e.what() << "\n";
     return kExitBadInput;
   } catch (const OutputExistsError& e) {
     std::cerr << "sgsim: error: " << e.what() << "\n";

@@ -57,22 +57,22 @@ int rename_no_replace(const char* from, const char* to) {
 PendingFile::PendingFile(std::string final_path, bool overwrite)
     : final_path_(std::move(final_path)), overwrite_(overwrite) {
   const fs::path final_fs(final_path_);
-  if (!final_fs.has_filename()) throw std::runtime_error("output path '" + final_path_ + "' names a directory");
+  if (!final_fs.has_filename()) throw OutputPathError("output path '" + final_path_ + "' names a directory");
   const fs::path dir = final_fs.has_parent_path() ? final_fs.parent_path() : fs::path(".");
 
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
-    throw std::runtime_error("cannot write " + final_path_ + ": directory " + dir.string() + " does not exist");
+    throw OutputPathError("cannot write " + final_path_ + ": directory " + dir.string() + " does not exist");
   }
   if (::access(dir.c_str(), W_OK | X_OK) != 0) {
-    throw std::runtime_error("cannot write " + final_path_ + ": directory " + dir.string() +
+    throw OutputPathError("cannot write " + final_path_ + ": directory " + dir.string() +
                              " is not writable (" + errno_text(errno) + ")");
   }
   const fs::file_status status = fs::symlink_status(final_fs, ec);
   if (fs::exists(status)) {
     if (!overwrite_) throw OutputExistsError(final_path_ + " already exists; use --force to overwrite");
     if (fs::is_directory(fs::status(final_fs, ec))) {
-      throw std::runtime_error("cannot write " + final_path_ + ": it is a directory");
+      throw OutputPathError("cannot write " + final_path_ + ": it is a directory");
     }
   }
 

@@ -16,6 +16,13 @@ class OutputExistsError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The output cannot be written where asked (no such directory, not writable, a
+// directory in the way): bad input, found before any simulation work.
+class OutputPathError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 class PendingFile {
  public:
   // Checks up front (before any simulation work) that the output can be

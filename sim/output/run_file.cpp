@@ -57,7 +57,8 @@ static void write_scenario(H5Group& group, const ScenarioResult& s) {
       summary[r] = summarise(series, info.kind, s.run.measure_days);
     }
     auto ds = ts.write_matrix(info.name, reps, days, matrix);
-    ds.set_attr("unit", fmt::format("{} per day", info.unit));
+    // A flow is counted per day; a stock is a count at the end of the day.
+    ds.set_attr("unit", info.kind == MetricKind::flow ? fmt::format("{} per day", info.unit) : info.unit);
     ds.set_attr("meaning", info.meaning);
     ds.set_attr("kind", info.kind == MetricKind::flow ? "flow" : "stock");
     auto ss = sum.write_vector(info.name, std::span<const double>(summary));

@@ -165,6 +165,7 @@ std::optional<std::string> ParamRegistry::nearest(std::string_view path) const {
   std::optional<std::string> best;
   size_t best_d = SIZE_MAX;
   for (const auto& k : keys_under(prefix)) {
+    if (k == last) continue;  // never suggest the input itself (it is a group, not a parameter)
     size_t d = edit_distance(last, k);
     if (d < best_d) best_d = d, best = prefix.empty() ? k : prefix + "." + k;
   }
@@ -174,6 +175,7 @@ std::optional<std::string> ParamRegistry::nearest(std::string_view path) const {
   best.reset();
   best_d = SIZE_MAX;
   for (const auto& s : specs_) {
+    if (s.path == path) continue;
     size_t d = edit_distance(path, s.path);
     const size_t sdot = s.path.rfind('.');
     d = std::min(d, edit_distance(last, std::string_view(s.path).substr(sdot + 1)) + 1);

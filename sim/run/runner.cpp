@@ -68,10 +68,40 @@ ReplicateResult Simulation::finish() {
   return r;
 }
 
+std::vector<ModuleDescription> describe_modules(const ModelFactory& factory) {
+  auto model = bind_model(factory);
+  const Calendar calendar(make_date(2024, 4, 1), 1, HolidayRule::none);
+  World world(calendar, RandomStreams(0, 0), 1.0, false);
+  std::vector<ColumnTable*> tables = {&world.children, &world.households, &world.workers, &world.providers};
+  std::vector<ModuleDescription> out;
+  for (auto& m : model->modules) {
+    ModuleDescription d;
+    d.name = std::string(m->name());
+    d.summary = std::string(m->summary());
+    std::vector<size_t> before;
+    for (auto* t : tables) before.push_back(t->describe().size());
+    const size_t metrics_before = world.metrics.size();
+    m->declare_state(world);
+    for (size_t i = 0; i < tables.size(); ++i) {
+      const auto cols = tables[i]->describe();
+      for (size_t c = before[i]; c < cols.size(); ++c) d.columns.emplace_back(tables[i]->name(), cols[c]);
+    }
+    for (size_t k = metrics_before; k < world.metrics.size(); ++k) d.metrics.push_back(world.metrics.info()[k]);
+    DayPlan plan;
+    m->plan_day(plan);
+    for (Phase ph : kPhases)
+      for (const auto& item : plan.items())
+        if (item.phase == ph) d.work.emplace_back(ph, item.name + (item.kernel ? " (parallel over children due)" : ""));
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
 ReplicateResult run_replicate(const Scenario& scenario, const ModelFactory& factory, uint32_t replicate,
                               const RunOptions& options, std::vector<MetricInfo>* metrics,
                               std::vector<NamedCode>* event_kinds, std::vector<NamedCode>* agencies) {
-  Simulation sim(scenario, factory, replicate, options);
+  if (options.cancel && options.cancel->load(std::memory_order_relaxed)) throw Cancelled();
+  Simulation sim(scenario, factory, replicate, options);  // builds the population: seconds at national scale
   while (!sim.done()) {
     if (options.cancel && options.cancel->load(std::memory_order_relaxed)) throw Cancelled();
     const int32_t day = sim.day();

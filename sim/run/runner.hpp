@@ -36,6 +36,16 @@ struct BoundModel {
 };
 std::unique_ptr<BoundModel> bind_model(const ModelFactory& factory);
 
+// What each module declares besides parameters, for `sgsim describe` and the docs:
+// the state columns it adds, the metrics it reports and its work in each phase.
+struct ModuleDescription {
+  std::string name, summary;
+  std::vector<std::pair<std::string, ColumnInfo>> columns;  // (table, column)
+  std::vector<MetricInfo> metrics;
+  std::vector<std::pair<Phase, std::string>> work;
+};
+std::vector<ModuleDescription> describe_modules(const ModelFactory& factory);
+
 struct ReplicateResult {
   std::vector<std::vector<double>> series;  // [metric][day]
   std::vector<Event> events;                // when the event log is kept

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -28,12 +29,29 @@ Origin at(const std::string& file, const YAML::Node& n) {
   return {file, m.line + 1, m.column + 1};
 }
 
+// Text from a file, made safe for a one-line message: control characters escaped
+// and long values cut, so an error never spills over several lines.
+std::string printable(std::string_view text, size_t limit = 60) {
+  std::string out;
+  for (char ch : text) {
+    if (out.size() >= limit) {
+      out += "…";
+      break;
+    }
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '\n') out += "\\n";
+    else if (c < 0x20 || c == 0x7f) out += fmt::format("\\x{:02x}", c);
+    else out += ch;
+  }
+  return out;
+}
+
 std::string node_kind(const YAML::Node& n) {
   switch (n.Type()) {
     case YAML::NodeType::Map: return "a map";
     case YAML::NodeType::Sequence: return "a list";
     case YAML::NodeType::Null: return "nothing";
-    default: return "'" + n.Scalar() + "'";
+    default: return "'" + printable(n.Scalar()) + "'";
   }
 }
 
@@ -65,10 +83,27 @@ bool parse_real(const YAML::Node& n, double& out) {
   return std::isfinite(out);
 }
 
-// Read a YAML value as the spec's type, or throw a ScenarioError at the node.
-ParamValue read_value(const ParamSpec& s, const YAML::Node& n, const std::string& file) {
+// A whole number written in base 10 (yaml-cpp would read a leading zero as octal).
+std::optional<int64_t> parse_decimal_integer(const std::string& text) {
+  std::string_view t = text;
+  if (!t.empty() && t.front() == '+') t.remove_prefix(1);
+  int64_t v = 0;
+  const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v, 10);
+  if (ec != std::errc() || end != t.data() + t.size() || t.empty()) return std::nullopt;
+  return v;
+}
+
+// Read a YAML value as the spec's type, or throw a ScenarioError. `key_at` is where
+// the key was written: an empty value has no position of its own.
+ParamValue read_value(const ParamSpec& s, const YAML::Node& n, const std::string& file, const Origin& key_at) {
+  const Origin here = n.IsNull() ? key_at : at(file, n);
   auto wrong = [&]() {
-    return ScenarioError(at(file, n), fmt::format("{} expects {}, found {}", s.path, expected_text(s), node_kind(n)));
+    return ScenarioError(here, fmt::format("{} expects {}, found {}", s.path, expected_text(s), node_kind(n)));
+  };
+  auto out_of_range = [&](double x, const Origin& where) {
+    if (!(x >= s.min && x <= s.max))
+      throw ScenarioError(where, fmt::format("{} = {} is out of range: expected {}{}", s.path, format_value(x), s.range_text(),
+                                             s.unit.empty() ? "" : " (" + s.unit + ")"));
   };
   ParamValue v;
   switch (s.type) {
@@ -79,8 +114,15 @@ ParamValue read_value(const ParamSpec& s, const YAML::Node& n, const std::string
       break;
     }
     case ParamType::integer: {
+      if (!n.IsScalar()) throw wrong();
+      if (auto i = parse_decimal_integer(n.Scalar())) {
+        v = *i;
+        break;
+      }
+      // "1e6" or "150000.0" are whole numbers too; beyond 2^53 they are only out of range.
       double x;
-      if (!parse_real(n, x) || x != std::floor(x) || std::fabs(x) > 9.0e15) throw wrong();
+      if (!parse_real(n, x) || x != std::floor(x)) throw wrong();
+      if (std::fabs(x) > 9007199254740991.0) out_of_range(x, here);
       v = static_cast<int64_t>(x);
       break;
     }
@@ -103,7 +145,7 @@ ParamValue read_value(const ParamSpec& s, const YAML::Node& n, const std::string
         size_t best = SIZE_MAX;
         for (const auto& k : s.choices)
           if (size_t d = edit_distance(c, k); d < best && d <= std::max<size_t>(2, k.size() / 3)) best = d, hint = k;
-        throw ScenarioError(at(file, n), with_hint(fmt::format("{} = '{}' is not one of: {}", s.path, c, s.range_text()), hint));
+        throw ScenarioError(here, with_hint(fmt::format("{} = '{}' is not one of: {}", s.path, printable(c), s.range_text()), hint));
       }
       v = c;
       break;
@@ -115,6 +157,7 @@ ParamValue read_value(const ParamSpec& s, const YAML::Node& n, const std::string
         double x;
         if (!parse_real(e, x))
           throw ScenarioError(at(file, e), fmt::format("{} expects {}, found {} in the list", s.path, expected_text(s), node_kind(e)));
+        out_of_range(x, at(file, e));  // point at the element itself
         xs.push_back(x);
       }
       v = xs;
@@ -126,8 +169,19 @@ ParamValue read_value(const ParamSpec& s, const YAML::Node& n, const std::string
       break;
     }
   }
-  if (auto err = check_value(s, v)) throw ScenarioError(at(file, n), *err);
+  if (auto err = check_value(s, v)) throw ScenarioError(here, *err);
   return v;
+}
+
+// A path that names a group of parameters rather than one parameter.
+std::string group_message(const std::string& path, const ParamRegistry& reg) {
+  std::string example;
+  for (const auto& spec : reg.specs())
+    if (spec.path.rfind(path + ".", 0) == 0) {
+      example = spec.path;
+      break;
+    }
+  return fmt::format("'{}' is a group of parameters; give a full path such as '{}'", path, example);
 }
 
 // Map iteration that also rejects duplicate keys (yaml-cpp silently keeps one).
@@ -140,6 +194,23 @@ void for_each_entry(const YAML::Node& map, const std::string& file, F&& f) {
     const std::string key = kv.first.Scalar();
     if (!seen.insert(key).second) throw ScenarioError(at(file, kv.first), fmt::format("duplicate key '{}'", key));
     f(key, kv.first, kv.second);
+  }
+}
+
+// A binary file (a spreadsheet, an HDF5 file given by mistake) is refused at its
+// first control byte, before the YAML parser turns it into an unreadable message.
+void reject_binary(const std::string& path, const std::string& shown) {
+  std::ifstream in(path, std::ios::binary);
+  int line = 1, col = 1;
+  for (char ch; in.get(ch);) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '\n') {
+      ++line, col = 1;
+      continue;
+    }
+    if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f)
+      throw ScenarioError({shown, line, col}, fmt::format("not a text file (byte 0x{:02x}): a scenario must be YAML text", c));
+    ++col;
   }
 }
 
@@ -162,11 +233,12 @@ class Loader {
     }
     stack.push_back(p.string());
 
+    reject_binary(p.string(), shown);
     YAML::Node root;
     try {
       root = YAML::LoadFile(p.string());
     } catch (const YAML::ParserException& e) {
-      throw ScenarioError({shown, e.mark.line + 1, e.mark.column + 1}, "not valid YAML: " + e.msg);
+      throw ScenarioError({shown, e.mark.line + 1, e.mark.column + 1}, "not valid YAML: " + printable(e.msg, 120));
     } catch (const YAML::BadFile&) {
       throw ScenarioError({shown, 0, 0}, "cannot read the file");
     }
@@ -197,8 +269,9 @@ class Loader {
           throw ScenarioError(at(shown, val), "set expects a map of dotted parameter paths to values, found " + node_kind(val));
         for_each_entry(val, shown, [&](const std::string& k, const YAML::Node& kn, const YAML::Node& v) {
           const ParamSpec* spec = reg_.find(k);
+          if (!spec && reg_.is_prefix(k)) throw ScenarioError(at(shown, kn), group_message(k, reg_));
           if (!spec) throw ScenarioError(at(shown, kn), with_hint(fmt::format("unknown parameter '{}'", k), reg_.nearest(k)));
-          sc.set(k, read_value(*spec, v, shown), at(shown, v));
+          sc.set(k, read_value(*spec, v, shown, at(shown, kn)), at(shown, v.IsNull() ? kn : v));
         });
         return;
       }
@@ -210,15 +283,20 @@ class Loader {
  private:
   void walk(const std::string& path, const YAML::Node& knode, const YAML::Node& val, const std::string& file, Scenario& sc) {
     if (const ParamSpec* spec = reg_.find(path)) {
-      sc.set(path, read_value(*spec, val, file), at(file, val));
+      sc.set(path, read_value(*spec, val, file, at(file, knode)), at(file, val.IsNull() ? knode : val));
       return;
     }
     if (!reg_.is_prefix(path)) {
       const bool top = path.find('.') == std::string::npos;
       std::optional<std::string> hint = reg_.nearest(path);
       if (top) {
+        // A file key (name, extends, set…) is suggested only when it is closer than
+        // the nearest parameter: `seed:` means run.seed, not set.
+        size_t hint_d = hint ? std::min(edit_distance(path, *hint),
+                                        edit_distance(path, hint->substr(hint->rfind('.') + 1)) + 1)
+                             : SIZE_MAX;
         for (const auto& k : kFileKeys)
-          if (edit_distance(path, k) <= 2) hint = k;
+          if (size_t d = edit_distance(path, k); d <= std::max<size_t>(1, k.size() / 3) && d < hint_d) hint = k, hint_d = d;
         throw ScenarioError(at(file, knode), with_hint(fmt::format("unknown key '{}'", path), hint));
       }
       throw ScenarioError(at(file, knode), with_hint(fmt::format("unknown parameter '{}'", path), hint));
@@ -267,6 +345,7 @@ void apply_override(Scenario& sc, const std::string& assignment, const ParamRegi
   if (eq == std::string::npos || eq == 0) throw ScenarioError(where, "expected PATH=VALUE");
   const std::string path = assignment.substr(0, eq);
   const ParamSpec* spec = reg.find(path);
+  if (!spec && reg.is_prefix(path)) throw ScenarioError(where, group_message(path, reg));
   if (!spec) throw ScenarioError(where, with_hint(fmt::format("unknown parameter '{}'", path), reg.nearest(path)));
   YAML::Node node;
   try {
@@ -275,7 +354,7 @@ void apply_override(Scenario& sc, const std::string& assignment, const ParamRegi
     throw ScenarioError(where, "value is not valid YAML: " + e.msg);
   }
   try {
-    sc.set(path, read_value(*spec, node, where.file), where);
+    sc.set(path, read_value(*spec, node, where.file, where), where);
   } catch (const ScenarioError& e) {
     throw ScenarioError(where, e.message());
   }

@@ -1,7 +1,9 @@
 // Determinism: the same scenario and seed give bit-identical output on 1 and 2
 // threads (DESIGN.md §3 principle 1), through the whole path to the HDF5 file.
 #include <gtest/gtest.h>
+#include <fmt/format.h>
 #include <tbb/global_control.h>
+#include <unistd.h>
 
 #include <cstring>
 #include <filesystem>
@@ -27,7 +29,7 @@ std::string run_to_file(int threads, const fs::path& dir) {
   opt.scale = 0.004;
   opt.keep_event_log = true;
   const ScenarioResult r = run_scenario(sc, models::make_modules, opt);
-  const std::string path = (dir / ("j" + std::to_string(threads) + ".h5")).string();
+  const std::string path = (dir / fmt::format("j{}.h5", threads)).string();
   RunProvenance prov;
   prov.threads = threads;
   write_run_file(path, {r}, prov);
@@ -36,7 +38,7 @@ std::string run_to_file(int threads, const fs::path& dir) {
 }  // namespace
 
 TEST(Determinism, OneAndTwoThreadsGiveBitIdenticalDatasets) {
-  const fs::path dir = fs::temp_directory_path() / ("sgsim-det-" + std::to_string(::getpid()));
+  const fs::path dir = fs::temp_directory_path() / fmt::format("sgsim-det-{}", ::getpid());
   fs::create_directories(dir);
   const std::string a = run_to_file(1, dir), b = run_to_file(2, dir);
   const H5File fa = H5File::open_read(a), fb = H5File::open_read(b);

@@ -79,7 +79,8 @@ TEST(RunFile, EveryDatasetAndAttributeRoundTrips) {
   EXPECT_TRUE(g.dataset_is_compressed("timeseries/population"));
   const H5Dataset pop = g.open_dataset("timeseries/population");
   EXPECT_EQ(pop.attr_string("kind"), "stock");
-  EXPECT_EQ(pop.attr_string("unit"), "children per day");
+  EXPECT_EQ(pop.attr_string("unit"), "children");  // a stock: a count, not a rate
+  EXPECT_EQ(g.open_dataset("timeseries/harm_true").attr_string("unit"), "events per day");
   EXPECT_EQ(g.open_dataset("summary/harm_true").attr_string("unit"), "events per year");
 
   EXPECT_EQ(g.read_doubles("summary/population"), (std::vector<double>{101.5, 98.5}));
