@@ -121,6 +121,7 @@ double FamilyRisk::prevalence(size_t s, int decile) const {
   double norm = 0;
   for (int dec = 1; dec <= 10; ++dec) norm += std::pow(p_.deprivation_gradient, (10.0 - dec) / 9.0) / 10.0;
   const double f = std::pow(p_.deprivation_gradient, (10.0 - decile) / 9.0);
+  // A spell process needs a share below 1 (it must be able to end).
   return std::min(0.99, p_.stressors[s].prevalence * f / norm);
 }
 
@@ -169,6 +170,8 @@ void FamilyRisk::setup_household(World& w, AgentId hh) {
   }
   // Capacity ~ Beta with the configured mean and spread (method of moments).
   const double m = p_.capacity_mean, v = p_.capacity_sd * p_.capacity_sd;
+  // k = a + b; a spread too wide for the mean (k <= 0) has no Beta: keep k at a
+  // U-shaped but valid 0.5.
   const double k = std::max(m * (1 - m) / v - 1.0, 0.5);
   std::gamma_distribution<double> ga(m * k, 1.0), gb((1 - m) * k, 1.0);
   const double x = ga(d), y = gb(d);

@@ -39,9 +39,6 @@ struct World {
   double child_days = 0.0;
 
   Draws draws(StreamId stream, AgentId agent) const { return rng.draws(stream, agent, today); }
-  void emit(AgentId child, EventKind kind, AgencyId agency, int32_t detail) {
-    events_today.push_back({today, child, kind.index, agency.index, detail});
-  }
 };
 
 // A stream id from a stable name, so adding a stream in one module never shifts

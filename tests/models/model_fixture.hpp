@@ -16,6 +16,15 @@ inline Scenario scenario(std::vector<std::pair<std::string, ParamValue>> values)
   return sc;
 }
 
+// No births, no moves: the same children throughout (except those turning 18).
+inline std::vector<std::pair<std::string, ParamValue>> closed_population(int64_t children, int64_t days) {
+  return {{"population.children", children},
+          {"run.days", days},
+          {"population.births_per_10k", 0.0},
+          {"population.in_migration_per_10k", 0.0},
+          {"population.out_migration_per_household", 0.0}};
+}
+
 inline double total(const std::vector<double>& s) {
   double t = 0;
   for (double x : s) t += x;

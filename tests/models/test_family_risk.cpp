@@ -14,15 +14,6 @@ using namespace sgsim::testing;
 using models::FamilyRisk;
 using models::Population;
 
-namespace {
-std::vector<std::pair<std::string, ParamValue>> closed_population(int64_t children, int64_t days) {
-  return {{"population.children", children},
-          {"run.days", days},
-          {"population.births_per_10k", 0.0},
-          {"population.in_migration_per_10k", 0.0},
-          {"population.out_migration_per_household", 0.0}};
-}
-}  // namespace
 
 TEST(FamilyRisk, ZeroBaseRateGivesNoHarm) {
   auto v = closed_population(20000, 730);
@@ -142,7 +133,6 @@ TEST(FamilyRisk, DeprivationRaisesHarm) {
 TEST(FamilyRisk, AChildsHistoryDoesNotDependOnOtherChildren) {
   auto history = [](int64_t children) {
     auto v = closed_population(children, 730);
-    v[1].second = int64_t{730};
     RunOptions opt;
     opt.keep_event_log = true;
     Simulation sim(scenario(v), models::make_modules, 0, opt);

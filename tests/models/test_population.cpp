@@ -93,11 +93,7 @@ TEST(Population, BirthsAndArrivalsMatchTheirRates) {
 
 // With uniform ages, a year sees 1/18 of the children turn 18 (binomial, 5 sd).
 TEST(Population, OneEighteenthTurn18EachYear) {
-  const Scenario sc = scenario({{"population.children", int64_t{100000}},
-                                {"run.days", int64_t{365}},
-                                {"population.births_per_10k", 0.0},
-                                {"population.in_migration_per_10k", 0.0},
-                                {"population.out_migration_per_household", 0.0}});
+  const Scenario sc = scenario(closed_population(100000, 365));
   Simulation sim(sc, models::make_modules, 0, RunOptions{});
   while (!sim.done()) sim.step();
   World& w = sim.world();
@@ -107,11 +103,7 @@ TEST(Population, OneEighteenthTurn18EachYear) {
 
 // Zero rates: no births, no one moves in or out.
 TEST(Population, ZeroRatesGiveNoEvents) {
-  const Scenario sc = scenario({{"population.children", int64_t{20000}},
-                                {"run.days", int64_t{400}},
-                                {"population.births_per_10k", 0.0},
-                                {"population.in_migration_per_10k", 0.0},
-                                {"population.out_migration_per_household", 0.0}});
+  const Scenario sc = scenario(closed_population(20000, 400));
   Simulation sim(sc, models::make_modules, 0, RunOptions{});
   while (!sim.done()) sim.step();
   World& w = sim.world();
