@@ -143,8 +143,10 @@ ScenarioResult run_scenario(const Scenario& scenario, const ModelFactory& factor
       total.days_done += p.days_done;
       total.child_days += p.child_days;
       total.replicates_done += p.replicates_done;
-      total.replicate = p.replicate;
-      total.day = p.day;
+      if (p.days_done > 0) {  // a day report, not a "replicate finished" one
+        total.replicate = p.replicate;
+        total.day = p.day;
+      }
       options.progress(total);
     };
   }
