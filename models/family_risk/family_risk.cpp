@@ -236,7 +236,7 @@ void FamilyRisk::reassess(World& w) {
   }
 }
 
-void FamilyRisk::harm(World& w, std::span<const AgentId> ids, Emitter& out) {
+void FamilyRisk::harm(World& w, std::span<const AgendaEntry> ids, Emitter& out) {
   auto& next = w.children[next_harm_];
   const auto& hz = w.children[hazard_];
   for (AgentId c : ids) {
@@ -259,7 +259,7 @@ void FamilyRisk::plan_day(DayPlan& plan) {
   // Age-band changes are rare (three per childhood) and touch the running totals: serial.
   plan.serial(Phase::households, "family_risk.age_band_change", [this](World& w) { reassess(w); });
   plan.children_due(Phase::children, "family_risk.harm", harm_due_,
-                    [this](World& w, std::span<const AgentId> ids, Emitter& out) { harm(w, ids, out); });
+                    [this](World& w, std::span<const AgendaEntry> ids, Emitter& out) { harm(w, ids, out); });
   plan.serial(Phase::accounting, "family_risk.stocks", [this](World& w) {
     for (size_t s = 0; s < kStressors; ++s) w.metrics.set(m_households_with_[s], static_cast<double>(households_with_[s]));
     w.metrics.set(m_high_risk_, static_cast<double>(high_risk_children_));

@@ -64,7 +64,7 @@ class FamilyRisk final : public Module {
   void set_hazard(World& w, AgentId child, Draws& d);
   void household_changes(World& w);
   void reassess(World& w);
-  void harm(World& w, std::span<const AgentId> ids, Emitter& out);
+  void harm(World& w, std::span<const AgendaEntry> ids, Emitter& out);
   void file_stressor_change(World& w, AgentId hh, size_t s, Draws& d);
 
   const Population& pop_;

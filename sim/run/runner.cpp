@@ -23,6 +23,10 @@ void declare_run_parameters(ParamDeclarer& d, RunSettings& s) {
   d.integer(s.measure_days, {"measure_days", "days", 365, 1, 36525,
                              "length of the window at the end of the run over which summaries are taken",
                              Provenance::user, "DESIGN.md §8: calibration uses the last simulated year"});
+  d.integer(s.burn_in_days, {"burn_in_days", "days", 0, 0, 36525,
+                             "days simulated before start_date so that case stocks reach their level; left out of "
+                             "every output", Provenance::user,
+                             "DESIGN.md §8: stocks start at their levels or after a documented burn-in"});
 }
 
 std::unique_ptr<BoundModel> bind_model(const ModelFactory& factory) {
@@ -42,13 +46,16 @@ Simulation::Simulation(const Scenario& scenario, const ModelFactory& factory, ui
     : model_(bind_model(factory)), started_(std::chrono::steady_clock::now()) {
   model_->registry.apply(scenario.overrides);
   const RunSettings& rs = model_->run;
-  calendar_ = std::make_unique<Calendar>(*parse_iso_date(rs.start_date), static_cast<int32_t>(rs.days),
+  // The internal day 0 is the first burn-in day; outputs start at start_date.
+  const Date start = *parse_iso_date(rs.start_date);
+  calendar_ = std::make_unique<Calendar>(Date{start.serial - static_cast<int32_t>(rs.burn_in_days)}, days(),
                                          *parse_holiday_rule(rs.holidays));
   world_ = std::make_unique<World>(*calendar_, RandomStreams(static_cast<uint64_t>(rs.seed), replicate), options.scale,
                                    options.keep_event_log);
+  world_->record_from = static_cast<int32_t>(rs.burn_in_days);
   for (auto& m : model_->modules) m->declare_state(*world_);
   world_->agenda.set_horizon(days());
-  world_->metrics.set_days(days());
+  world_->metrics.set_days(static_cast<int32_t>(rs.days));
   for (auto& m : model_->modules) m->initialise(*world_);
   scheduler_ = std::make_unique<Scheduler>(model_->modules, *world_);
 }
@@ -109,7 +116,7 @@ ReplicateResult run_replicate(const Scenario& scenario, const ModelFactory& fact
     if (options.progress) {
       Progress p;
       p.replicate = replicate;
-      p.day = day;
+      p.day = day - static_cast<int64_t>(sim.world().record_from);
       p.days_done = 1;
       p.child_days = static_cast<double>(sim.world().children.active_count());
       options.progress(p);
@@ -135,7 +142,7 @@ ScenarioResult run_scenario(const Scenario& scenario, const ModelFactory& factor
   std::mutex mu;
   Progress total;
   total.replicates = out.run.replicates;
-  total.days_total = out.run.replicates * out.run.days;
+  total.days_total = out.run.replicates * (out.run.days + out.run.burn_in_days);
   RunOptions per = options;
   if (options.progress) {
     per.progress = [&](const Progress& p) {

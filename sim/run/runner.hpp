@@ -24,6 +24,7 @@ struct RunSettings {
   int64_t seed = 0;
   std::string holidays;
   int64_t measure_days = 0;
+  int64_t burn_in_days = 0;
 };
 void declare_run_parameters(ParamDeclarer& d, RunSettings& s);
 
@@ -94,7 +95,8 @@ class Simulation {
   bool done() const { return day_ >= days(); }
   void step();  // simulate day `day()` and move on
   int32_t day() const { return day_; }
-  int32_t days() const { return static_cast<int32_t>(model_->run.days); }
+  // Days simulated in all: the burn-in, whose outputs are left out, then run.days.
+  int32_t days() const { return static_cast<int32_t>(model_->run.burn_in_days + model_->run.days); }
   World& world() { return *world_; }
   const ModuleList& modules() const { return model_->modules; }
   template <class M>

@@ -3,6 +3,7 @@
 // state changes, so a module draws an agent's next event ahead and files it here
 // rather than rolling dice for every child every day (DESIGN.md §3 principle 5);
 // a day's work is then proportional to what happens, not to the population.
+#include <compare>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -13,6 +14,16 @@ namespace sgsim {
 
 struct AgendaKind {
   uint16_t index = UINT16_MAX;
+};
+
+// An agent due for something, with an optional 32-bit payload saying what (e.g.
+// which agency a contact comes from). Converts to the id, so loops that only need
+// the agent can ignore the payload.
+struct AgendaEntry {
+  AgentId id;
+  uint32_t payload = 0;
+  operator AgentId() const { return id; }  // NOLINT(google-explicit-constructor)
+  friend auto operator<=>(const AgendaEntry&, const AgendaEntry&) = default;
 };
 
 class Agenda {
@@ -33,24 +44,24 @@ class Agenda {
   // File `id` under `kind` for `day`. Days past the end of the run are dropped;
   // an entry is only a reminder, and the owning module checks on the day that it
   // is still current (state may have changed since it was filed).
-  void file(int32_t day, AgendaKind kind, AgentId id) {
+  void file(int32_t day, AgendaKind kind, AgentId id, uint32_t payload = 0) {
     if (day < 0 || day >= days_) {
       ++beyond_horizon_;
       return;
     }
-    buckets_[static_cast<size_t>(day) * names_.size() + kind.index].push_back(id);
+    buckets_[static_cast<size_t>(day) * names_.size() + kind.index].push_back({id, payload});
   }
 
   // Today's entries of one kind, in the order filed (deterministic: filing only
   // happens in serial phases or in the ordered merge of a parallel phase).
-  std::vector<AgentId>& due(int32_t day, AgendaKind kind) {
+  std::vector<AgendaEntry>& due(int32_t day, AgendaKind kind) {
     return buckets_[static_cast<size_t>(day) * names_.size() + kind.index];
   }
   // Release a finished day's memory.
   void release(int32_t day) {
     for (size_t k = 0; k < names_.size(); ++k) {
       auto& b = buckets_[static_cast<size_t>(day) * names_.size() + k];
-      std::vector<AgentId>().swap(b);
+      std::vector<AgendaEntry>().swap(b);
     }
   }
   uint64_t beyond_horizon() const { return beyond_horizon_; }
@@ -63,7 +74,7 @@ class Agenda {
  private:
   int32_t days_ = 0;
   std::vector<std::string> names_;
-  std::vector<std::vector<AgentId>> buckets_;
+  std::vector<std::vector<AgendaEntry>> buckets_;
   uint64_t beyond_horizon_ = 0;
 };
 

@@ -31,10 +31,11 @@ class Metrics {
   void add_to(MetricId m, double v) { today_[m.index] += v; }
   void set(MetricId m, double v) { today_[m.index] = v; }
 
-  // End of day: store today's values and reset the flows.
+  // End of day: store today's values (a negative output day is burn-in: not
+  // stored) and reset the flows.
   void close_day(int32_t day) {
     for (size_t i = 0; i < info_.size(); ++i) {
-      series_[i][static_cast<size_t>(day)] = today_[i];
+      if (day >= 0) series_[i][static_cast<size_t>(day)] = today_[i];
       if (info_[i].kind == MetricKind::flow) today_[i] = 0.0;
     }
   }

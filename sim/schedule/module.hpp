@@ -37,7 +37,7 @@ class Emitter {
   void event(AgentId child, EventKind kind, AgencyId agency, int32_t detail) {
     events_.push_back({day_, child, kind.index, agency.index, detail});
   }
-  void file(int32_t day, AgendaKind kind, AgentId id) { filed_.push_back({day, kind, id}); }
+  void file(int32_t day, AgendaKind kind, AgentId id, uint32_t payload = 0) { filed_.push_back({day, kind, {id, payload}}); }
   void count(MetricId m, double v = 1.0) {
     if (m.index >= counts_.size()) counts_.resize(m.index + 1u, 0.0);
     counts_[m.index] += v;
@@ -49,7 +49,7 @@ class Emitter {
   struct Filed {
     int32_t day;
     AgendaKind kind;
-    AgentId id;
+    AgendaEntry entry;
   };
   int32_t day_;
   std::vector<Event> events_;
@@ -59,7 +59,7 @@ class Emitter {
 
 using SerialWork = std::function<void(World&)>;
 // Runs over a chunk of today's due ids; may write only those ids' rows.
-using ChildKernel = std::function<void(World&, std::span<const AgentId>, Emitter&)>;
+using ChildKernel = std::function<void(World&, std::span<const AgendaEntry>, Emitter&)>;
 
 class DayPlan {
  public:

@@ -24,16 +24,18 @@ Scheduler::Scheduler(const ModuleList& modules, World& world) : world_(world) {
 void Scheduler::run_parallel(const DayPlan::Item& item) {
   auto& due = world_.agenda.due(world_.today, item.due);
   // An id may have been filed twice for the same day (rescheduled after a state
-  // change); each child must be handled once, by one thread.
+  // change); each child must be handled once, by one thread. Child kernels act on
+  // the child, so entries are made unique by id (payloads are for serial work).
   std::sort(due.begin(), due.end());
-  due.erase(std::unique(due.begin(), due.end()), due.end());
+  due.erase(std::unique(due.begin(), due.end(), [](const AgendaEntry& a, const AgendaEntry& b) { return a.id == b.id; }),
+            due.end());
   if (due.empty()) return;
 
   const size_t chunks = (due.size() + kGrain - 1) / kGrain;
   std::vector<Emitter> out(chunks, Emitter(world_.today));
   auto run_chunk = [&](size_t c) {
     const size_t begin = c * kGrain, end = std::min(due.size(), begin + kGrain);
-    item.kernel(world_, std::span<const AgentId>(due.data() + begin, end - begin), out[c]);
+    item.kernel(world_, std::span<const AgendaEntry>(due.data() + begin, end - begin), out[c]);
   };
   if (chunks == 1) {
     run_chunk(0);
@@ -42,7 +44,7 @@ void Scheduler::run_parallel(const DayPlan::Item& item) {
   }
   for (auto& e : out) {
     world_.events_today.insert(world_.events_today.end(), e.events_.begin(), e.events_.end());
-    for (const auto& f : e.filed_) world_.agenda.file(f.day, f.kind, f.id);
+    for (const auto& f : e.filed_) world_.agenda.file(f.day, f.kind, f.entry.id, f.entry.payload);
     for (size_t m = 0; m < e.counts_.size(); ++m)
       if (e.counts_[m] != 0.0) world_.metrics.add_to(MetricId{static_cast<uint16_t>(m)}, e.counts_[m]);
   }
@@ -63,9 +65,13 @@ void Scheduler::run_day(int32_t day) {
     }
   }
   world_.child_days += static_cast<double>(world_.children.active_count());
-  world_.metrics.close_day(day);
-  if (world_.keep_event_log)
-    world_.event_log.insert(world_.event_log.end(), world_.events_today.begin(), world_.events_today.end());
+  const int32_t output_day = day - world_.record_from;
+  world_.metrics.close_day(output_day);
+  if (world_.keep_event_log && output_day >= 0)
+    for (Event e : world_.events_today) {
+      e.day = output_day;  // the log counts days from start_date
+      world_.event_log.push_back(e);
+    }
   world_.agenda.release(day);
 }
 

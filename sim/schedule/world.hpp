@@ -20,7 +20,8 @@ struct World {
   const Calendar& calendar;
   RandomStreams rng;
   double scale;  // fraction of the scenario's population simulated (--scale)
-  int32_t today = 0;
+  int32_t today = 0;        // internal day: 0 is the first day simulated (burn-in included)
+  int32_t record_from = 0;  // the internal day that is output day 0 (start_date)
 
   ColumnTable children{"children"};
   ColumnTable households{"households"};

@@ -66,3 +66,26 @@ TEST(Determinism, OneAndTwoThreadsGiveBitIdenticalDatasets) {
             std::vector<double>(harm.begin() + days, harm.begin() + 2 * days));
   fs::remove_all(dir);
 }
+
+// A burn-in is the same simulation with its first days left out of the outputs: a
+// run from 2024-04-01 with 200 burn-in days equals, day for day, the last 300 days
+// of a run of 500 days that starts 200 days earlier.
+TEST(Determinism, BurnInIsTheSameRunWithItsStartLeftOut) {
+  auto model = bind_model(models::make_modules);
+  Scenario with_burn_in = load_scenario(std::string(SGSIM_SOURCE_DIR) + "/scenarios/england.yaml", model->registry);
+  Scenario from_earlier = with_burn_in;
+  apply_override(with_burn_in, "run.burn_in_days=200", model->registry);
+  apply_override(with_burn_in, "run.days=300", model->registry);
+  apply_override(from_earlier, "run.start_date=" + format_iso(Date{make_date(2024, 4, 1).serial - 200}),
+                 model->registry);
+  apply_override(from_earlier, "run.days=500", model->registry);
+  RunOptions opt;
+  opt.scale = 0.002;
+  const ReplicateResult a = run_replicate(with_burn_in, models::make_modules, 0, opt);
+  const ReplicateResult b = run_replicate(from_earlier, models::make_modules, 0, opt);
+  ASSERT_EQ(a.series.size(), b.series.size());
+  for (size_t m = 0; m < a.series.size(); ++m) {
+    ASSERT_EQ(a.series[m].size(), 300u);
+    EXPECT_EQ(a.series[m], std::vector<double>(b.series[m].begin() + 200, b.series[m].end())) << m;
+  }
+}

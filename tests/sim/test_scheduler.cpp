@@ -51,8 +51,9 @@ TEST(Agenda, FilesByDayAndKindAndDropsBeyondTheHorizon) {
   ag.file(3, k2, 8);
   ag.file(3, k1, 9);
   ag.file(10, k1, 1);  // past the last day
-  EXPECT_EQ(ag.due(3, k1), (std::vector<AgentId>{7, 9}));
-  EXPECT_EQ(ag.due(3, k2), (std::vector<AgentId>{8}));
+  ag.file(3, k2, 8, 42);  // the same agent with a payload is a separate entry
+  EXPECT_EQ(ag.due(3, k1), (std::vector<AgendaEntry>{{7, 0}, {9, 0}}));
+  EXPECT_EQ(ag.due(3, k2), (std::vector<AgendaEntry>{{8, 0}, {8, 42}}));
   EXPECT_TRUE(ag.due(4, k1).empty());
   EXPECT_EQ(ag.beyond_horizon(), 1u);
   ag.release(3);
@@ -100,7 +101,7 @@ struct TickModule : Module {
     }
   }
   void plan_day(DayPlan& p) override {
-    p.children_due(Phase::children, "tick", due, [this](World& w, std::span<const AgentId> ids, Emitter& out) {
+    p.children_due(Phase::children, "tick", due, [this](World& w, std::span<const AgendaEntry> ids, Emitter& out) {
       for (AgentId c : ids) {
         Draws d = w.draws(stream_id("tick"), c);
         out.event(c, tick, AgencyId{}, static_cast<int32_t>(d.below(1000)));
