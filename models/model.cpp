@@ -1,16 +1,36 @@
 #include "models/model.hpp"
 
+#include "models/agencies/agencies.hpp"
+#include "models/casework/casework.hpp"
+#include "models/child_protection/child_protection.hpp"
 #include "models/family_risk/family_risk.hpp"
+#include "models/front_door/front_door.hpp"
 #include "models/population/population.hpp"
+#include "models/workforce/workforce.hpp"
 
 namespace sgsim::models {
 
+// Module order is the order of each phase's work: in the agencies phase the
+// workforce moves first (leavers, allocation), then casework (reviews, closures),
+// then agencies record today's events and make contacts, then the front door
+// screens and completes assessments, then child protection's enquiries,
+// conferences and reviews.
 ModuleList make_modules() {
-  ModuleList m;
   auto population = std::make_unique<Population>();
   auto family_risk = std::make_unique<FamilyRisk>(*population);
+  auto workforce = std::make_unique<Workforce>();
+  auto casework = std::make_unique<Casework>(*family_risk, *workforce, *population);
+  auto agencies = std::make_unique<Agencies>(*casework, *population, *family_risk);
+  auto child_protection = std::make_unique<ChildProtection>(*casework, *agencies);
+  auto front_door = std::make_unique<FrontDoor>(*casework, *agencies, *child_protection);
+  ModuleList m;
   m.push_back(std::move(population));
   m.push_back(std::move(family_risk));
+  m.push_back(std::move(workforce));
+  m.push_back(std::move(casework));
+  m.push_back(std::move(agencies));
+  m.push_back(std::move(front_door));
+  m.push_back(std::move(child_protection));
   return m;
 }
 

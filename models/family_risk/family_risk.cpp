@@ -100,6 +100,9 @@ void FamilyRisk::declare_state(World& w) {
   next_harm_ = w.children.add<int32_t>("next_harm_day", "simulated day", "day of the next true harm event", INT32_MAX);
   high_risk_ = w.children.add<uint8_t>("high_true_risk", "flag", "hazard at or above the high-risk threshold");
   harm_count_ = w.children.add<uint16_t>("harm_events", "events", "true harm events so far");
+  open_case_ = w.children.add<uint8_t>("open_case", "flag", "the child has an open social-care or early-help case");
+  case_multiplier_ = w.children.add<float>("case_multiplier", "rate ratio",
+                                           "effect of current or fading casework on the harm hazard (1 = none)", 1.0f);
   harm_due_ = w.agenda.add_kind("family_risk.harm");
   reassess_due_ = w.agenda.add_kind("family_risk.age_band_change");
   harm_ = w.event_types.add_kind("harm", "a true abuse or neglect event (detail: 0 neglect, 1 emotional, 2 physical, 3 sexual)");
@@ -108,10 +111,11 @@ void FamilyRisk::declare_state(World& w) {
   for (size_t k = 0; k < 4; ++k)
     m_harm_by_category_[k] = w.metrics.add(std::string("harm_true_") + kHarmCategoryNames[k], "events",
                                            std::string("true harm events of category ") + kHarmCategoryNames[k], MetricKind::flow);
-  m_high_risk_ = w.metrics.add("high_true_risk", "children", "children whose true harm hazard is at or above the high-risk threshold",
+  m_high_risk_ = w.metrics.add("high_true_risk", "children",
+                               "children whose true harm hazard, before any casework effect, is at or above the high-risk threshold",
                                MetricKind::stock);
   m_unprotected_ = w.metrics.add("unprotected_high_risk", "children",
-                                 "children at high true risk with no open case (no case module yet: equals high_true_risk)",
+                                 "children at high true risk with no open case",
                                  MetricKind::stock);
 }
 
@@ -144,6 +148,7 @@ double FamilyRisk::hazard_per_day(const World& w, AgentId c) const {
   for (size_t s = 0; s < kStressors; ++s)
     if (w.households[has_[s]][hh]) rate *= p_.stressors[s].harm_multiplier;
   rate *= std::pow(p_.low_capacity_multiplier, 1.0 - w.households[capacity_][hh]);
+  rate *= w.children[case_multiplier_][c];
   return rate / kDaysPerYear;
 }
 
@@ -181,8 +186,13 @@ void FamilyRisk::setup_household(World& w, AgentId hh) {
 void FamilyRisk::set_hazard(World& w, AgentId c, Draws& d) {
   const double h = hazard_per_day(w, c);
   w.children[hazard_][c] = static_cast<float>(h);
-  const bool high = h * kDaysPerYear >= p_.high_risk_threshold;
-  high_risk_children_ += static_cast<int>(high) - static_cast<int>(w.children[high_risk_][c]);
+  // High true risk is judged on the hazard without casework's effect: a child whose
+  // risk is only held down by an open case is still a high-risk child.
+  const double m = w.children[case_multiplier_][c];
+  const bool high = (m > 0 ? h / m : h) * kDaysPerYear >= p_.high_risk_threshold;
+  const int delta = static_cast<int>(high) - static_cast<int>(w.children[high_risk_][c]);
+  high_risk_children_ += delta;
+  if (!w.children[open_case_][c]) unprotected_high_risk_ += delta;
   w.children[high_risk_][c] = high;
   const int64_t next = w.today + d.days_until(h);
   w.children[next_harm_][c] = static_cast<int32_t>(std::min<int64_t>(next, INT32_MAX));
@@ -202,7 +212,10 @@ void FamilyRisk::household_changes(World& w) {
     w.agenda.file(next_band_day(w, birth[c]), reassess_due_, c);
   }
   for (AgentId c : w.children.departures())
-    if (w.children[high_risk_][c]) --high_risk_children_;
+    if (w.children[high_risk_][c]) {
+      --high_risk_children_;
+      if (!w.children[open_case_][c]) --unprotected_high_risk_;
+    }
   for (AgentId hh : w.households.departures())
     for (size_t s = 0; s < kStressors; ++s) households_with_[s] -= w.households[has_[s]][hh];
 
@@ -254,6 +267,16 @@ void FamilyRisk::harm(World& w, std::span<const AgendaEntry> ids, Emitter& out) 
   }
 }
 
+void FamilyRisk::set_case(World& w, AgentId c, bool open, double multiplier) {
+  auto& flag = w.children[open_case_][c];
+  if (w.children[high_risk_][c] && flag != static_cast<uint8_t>(open)) unprotected_high_risk_ += open ? -1 : 1;
+  flag = open;
+  w.children[case_multiplier_][c] = static_cast<float>(multiplier);
+  Draws d = w.rng.draws(kHarmTiming, c, w.today);
+  set_hazard(w, c, d);
+  w.agenda.file(w.children[next_harm_][c], harm_due_, c);
+}
+
 void FamilyRisk::plan_day(DayPlan& plan) {
   plan.serial(Phase::households, "family_risk.household_changes", [this](World& w) { household_changes(w); });
   // Age-band changes are rare (three per childhood) and touch the running totals: serial.
@@ -263,7 +286,7 @@ void FamilyRisk::plan_day(DayPlan& plan) {
   plan.serial(Phase::accounting, "family_risk.stocks", [this](World& w) {
     for (size_t s = 0; s < kStressors; ++s) w.metrics.set(m_households_with_[s], static_cast<double>(households_with_[s]));
     w.metrics.set(m_high_risk_, static_cast<double>(high_risk_children_));
-    w.metrics.set(m_unprotected_, static_cast<double>(high_risk_children_));
+    w.metrics.set(m_unprotected_, static_cast<double>(unprotected_high_risk_));
   });
 }
 

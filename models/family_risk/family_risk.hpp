@@ -48,6 +48,17 @@ class FamilyRisk final : public Module {
   void initialise(World&) override;
   void plan_day(DayPlan&) override;
 
+  // Casework's hook (serial phases only): whether the child has an open case, and
+  // the multiplier an intervention puts on the child's hazard (1 = none). The
+  // hazard is recomputed and the next event redrawn from today.
+  void set_case(World& w, AgentId child, bool open, double multiplier);
+  double case_multiplier(const World& w, AgentId child) const { return w.children[case_multiplier_][child]; }
+  bool high_risk(const World& w, AgentId child) const { return w.children[high_risk_][child] != 0; }
+
+  // What an assessment can find out about a household (facts, not the hazard).
+  bool stressor(const World& w, AgentId hh, size_t s) const { return w.households[has_[s]][hh] != 0; }
+  double capacity(const World& w, AgentId hh) const { return w.households[capacity_][hh]; }
+
   // Daily probability-rate (events per child-day) for a child today.
   double hazard_per_day(const World& w, AgentId child) const;
   // Stationary prevalence of stressor s in a household of decile `decile`.
@@ -79,11 +90,14 @@ class FamilyRisk final : public Module {
   Col<int32_t> next_harm_;
   Col<uint8_t> high_risk_;
   Col<uint16_t> harm_count_;
+  Col<uint8_t> open_case_;
+  Col<float> case_multiplier_;
   AgendaKind harm_due_, reassess_due_;
   EventKind harm_;
   MetricId m_harm_, m_high_risk_, m_unprotected_;
   std::array<MetricId, 4> m_harm_by_category_;
   int64_t high_risk_children_ = 0;
+  int64_t unprotected_high_risk_ = 0;  // high risk and no open case
 };
 
 }  // namespace sgsim::models

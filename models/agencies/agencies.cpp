@@ -1,0 +1,186 @@
+#include "models/agencies/agencies.hpp"
+
+#include <cmath>
+
+namespace sgsim::models {
+namespace {
+constexpr StreamId kSee = stream_id("agencies.see");
+constexpr StreamId kShare = stream_id("agencies.share");
+
+struct Default {
+  const char* label;
+  std::vector<double> sees;  // neglect, emotional, physical, sexual
+  int64_t min_age, max_age;
+  double threshold, delay;
+};
+// Who sees what: placeholders ordered by the reviews' accounts of who held the
+// fragments (schools the trusted hub, 001_a32efb814e300027.txt L44-L45; emergency
+// departments seeing injuries but not notifying, 000_0a3acfabeaeb94cf.txt §3.8;
+// police seeing violence and sexual offences; EVIDENCE.md §3.5, §3.9).
+const std::array<Default, kAgencies> kDefaults = {{
+    {"police", {0.03, 0.08, 0.20, 0.15}, 0, 17, 2.0, 1},
+    {"school", {0.20, 0.15, 0.25, 0.08}, 4, 17, 2.0, 3},
+    {"GP and community health (incl. health visitors)", {0.10, 0.05, 0.08, 0.02}, 0, 17, 2.0, 5},
+    {"emergency department", {0.01, 0.01, 0.12, 0.05}, 0, 17, 2.0, 3},
+    {"sexual health services", {0.0, 0.0, 0.0, 0.10}, 13, 17, 3.0, 5},
+    {"CAMHS", {0.01, 0.05, 0.02, 0.04}, 5, 17, 3.0, 10},
+    {"the family or a member of the public", {0.02, 0.02, 0.04, 0.03}, 0, 17, 3.0, 2},
+    {"housing and voluntary services", {0.04, 0.02, 0.02, 0.01}, 0, 17, 3.0, 7},
+}};
+}  // namespace
+
+void Agencies::declare_parameters(ParamDeclarer& d) {
+  for (size_t a = 0; a < kAgencies; ++a) {
+    const Default& def = kDefaults[a];
+    AgencyParams& ap = p_.agency[a];
+    const std::string k = kAgencyNames[a];
+    d.real_list(ap.sees, {k + ".sees", "share of events", def.sees, 0, 1,
+                          std::string("true harm events ") + def.label +
+                              " records, by category (neglect, emotional, physical, sexual)",
+                          Provenance::placeholder, "fitted to referral volumes (docs/calibration.md); EVIDENCE.md §3.5"});
+    d.integer(ap.min_age, {k + ".min_age", "years", def.min_age, 0, 17, "youngest age the agency sees",
+                           Provenance::national, "school from reception; sexual health services from 13"});
+    d.integer(ap.max_age, {k + ".max_age", "years", def.max_age, 0, 17, "oldest age the agency sees",
+                           Provenance::national, "children 0-17"});
+    d.real(ap.threshold, {k + ".referral_threshold", "concern points", def.threshold, 0, 100,
+                          "concern in the agency's record at which it contacts the front door", Provenance::placeholder,
+                          "EVIDENCE.md §2.3 'signal seen': kept in agency or contact; to be calibrated"});
+    d.real(ap.contact_delay, {k + ".contact_delay", "days", def.delay, 0, 365,
+                              "mean days from recording an event to the contact reaching the front door",
+                              Provenance::placeholder, "EVIDENCE.md IS rows: sharing is late"});
+  }
+  d.real(p_.half_life, {"record_half_life", "days", 365, 7, 3650, "half-life of a concern in an agency's record",
+                        Provenance::placeholder, "range for sensitivity"});
+  d.real(p_.share_between, {"sharing.between_agencies", "probability", 0.2, 0, 1,
+                            "an agency passes a recorded event to each other agency working with the child",
+                            Provenance::placeholder, "EVIDENCE.md §3.5 (004_cfad9db42d4b51c9.txt ¶4.6.2)"});
+  d.real(p_.share_delay, {"sharing.delay", "days", 14, 0, 365, "mean days for an agency-to-agency share to arrive",
+                          Provenance::placeholder, "EVIDENCE.md §3.5"});
+  d.real(p_.share_with_case_holder, {"sharing.with_case_holder", "probability", 0.5, 0, 1,
+                                     "an agency tells the child's social worker about an event while a case is open",
+                                     Provenance::placeholder, "EVIDENCE.md IS rows; 002_5db1e8f627105674.txt ¶117"});
+  d.real(p_.recontact_days, {"recontact_days", "days", 28, 0, 365,
+                             "an agency does not contact again about the same child within this many days",
+                             Provenance::placeholder, "avoids one incident becoming many contacts"});
+  d.real(p_.batted_back, {"batted_back", "ratio", 1.0, 1, 10,
+                          "factor on an agency's threshold for a child after its contact was closed with no action",
+                          Provenance::seed,
+                          "EVIDENCE.md FD-9, reporting falls after being 'batted back' (004_cfad9db42d4b51c9.txt "
+                          "¶4.2.9); P strength, so neutral (1) by default"});
+}
+
+void Agencies::declare_state(World& w) {
+  for (size_t a = 0; a < kAgencies; ++a) ids_[a] = w.event_types.add_agency(kAgencyNames[a], kDefaults[a].label);
+  contact_ = w.agenda.add_kind("agencies.contact");
+  share_ = w.agenda.add_kind("agencies.share_arrives");
+  m_observed_ = w.metrics.add("harm_observed", "events", "true harm events that at least one agency recorded",
+                              MetricKind::flow);
+  for (size_t a = 0; a < kAgencies; ++a)
+    m_contacts_by_[a] = w.metrics.add(std::string("contacts_") + kAgencyNames[a], "contacts",
+                                      std::string("contacts made by ") + kDefaults[a].label, MetricKind::flow);
+}
+
+Agencies::Record* Agencies::find(AgentId c, size_t a) {
+  auto it = records_.find(static_cast<uint64_t>(c) * kAgencies + a);
+  return it == records_.end() ? nullptr : &it->second;
+}
+const Agencies::Record* Agencies::find(AgentId c, size_t a) const {
+  auto it = records_.find(static_cast<uint64_t>(c) * kAgencies + a);
+  return it == records_.end() ? nullptr : &it->second;
+}
+
+void Agencies::decay(Record& r, int32_t today) const {
+  const double f = std::exp2(-(today - r.day) / p_.half_life);
+  r.concern = static_cast<float>(r.concern * f);
+  r.reported = static_cast<float>(r.reported * f);
+  r.day = today;
+}
+
+double Agencies::concern(const World& w, AgentId c, size_t a) const {
+  const Record* r = find(c, a);
+  return r ? r->concern * std::exp2(-(w.today - r->day) / p_.half_life) : 0.0;
+}
+
+double Agencies::all_concern(const World& w, AgentId c) const {
+  double total = 0;
+  for (size_t a = 0; a < kAgencies; ++a) total += concern(w, c, a);
+  return total;
+}
+
+double Agencies::take_unreported(const World& w, AgentId c, size_t a) {
+  Record* r = find(c, a);
+  if (!r) return 0.0;
+  decay(*r, w.today);
+  const double fresh = std::max(0.0f, r->concern - r->reported);
+  r->reported = r->concern;
+  return fresh;
+}
+
+void Agencies::batted_back(const World& w, AgentId c, size_t a) {
+  if (Record* r = find(c, a)) {
+    decay(*r, w.today);
+    r->threshold_factor = static_cast<float>(r->threshold_factor * p_.batted_back);
+  }
+}
+
+void Agencies::record(World& w, AgentId c, size_t a, int32_t category, Draws& d) {
+  const double sev = casework_.severity(category);
+  Record& r = records_[static_cast<uint64_t>(c) * kAgencies + a];
+  decay(r, w.today);
+  r.concern = static_cast<float>(r.concern + sev);
+  const Status s = casework_.status(w, c);
+  if (s != Status::none && s != Status::early_help) {
+    // An open case: the event may reach the social worker instead of the front door.
+    if (d.bernoulli(p_.share_with_case_holder)) {
+      casework_.add_to_record(w, c, sev);
+      r.reported = r.concern;
+    }
+    return;
+  }
+  const AgencyParams& ap = p_.agency[a];
+  if (r.concern >= ap.threshold * r.threshold_factor && static_cast<int64_t>(w.today) - r.last_contact >= p_.recontact_days) {
+    r.last_contact = w.today;
+    const auto delay = static_cast<int32_t>(std::floor(d.exponential(1.0 / std::max(ap.contact_delay, 1e-9))));
+    w.agenda.file(w.today + (ap.contact_delay > 0 ? delay : 0), contact_, c, static_cast<uint32_t>(a));
+    w.metrics.add_to(m_contacts_by_[a], 1);
+  }
+}
+
+void Agencies::daily(World& w) {
+  const auto& birth = w.children[pop_.columns().birth_day];
+  for (const Event& e : w.events_today) {
+    if (e.kind != risk_.harm_event().index || !w.children.active(e.child)) continue;
+    Draws d = w.rng.draws(kSee, e.child, w.today);
+    const int age = Population::age_years(w, birth[e.child], w.today);
+    bool seen = false;
+    for (size_t a = 0; a < kAgencies; ++a) {
+      const AgencyParams& ap = p_.agency[a];
+      const bool sees = age >= ap.min_age && age <= ap.max_age && d.bernoulli(ap.sees[static_cast<size_t>(e.detail)]);
+      if (!sees) continue;
+      seen = true;
+      record(w, e.child, a, e.detail, d);
+      // Passed to other agencies, each with a probability, after a delay.
+      for (size_t b = 0; b < kAgencies; ++b) {
+        if (b == a || !d.bernoulli(p_.share_between)) continue;
+        const auto delay = static_cast<int32_t>(std::floor(d.exponential(1.0 / std::max(p_.share_delay, 1e-9))));
+        w.agenda.file(w.today + (p_.share_delay > 0 ? delay : 0), share_, e.child,
+                      static_cast<uint32_t>(b * 4 + static_cast<size_t>(e.detail)));
+      }
+    }
+    if (seen) w.metrics.add_to(m_observed_, 1);
+  }
+  for (const AgendaEntry& e : w.agenda.due(w.today, share_)) {
+    if (!w.children.active(e.id)) continue;
+    Draws d = w.rng.draws(kShare, static_cast<uint64_t>(e.id) * 32 + e.payload, w.today);
+    record(w, e.id, e.payload / 4, static_cast<int32_t>(e.payload % 4), d);
+  }
+  // Children who left: their records go too (ids are never reused).
+  for (AgentId c : w.children.departures())
+    for (size_t a = 0; a < kAgencies; ++a) records_.erase(static_cast<uint64_t>(c) * kAgencies + a);
+}
+
+void Agencies::plan_day(DayPlan& plan) {
+  plan.serial(Phase::agencies, "agencies.observe_share_contact", [this](World& w) { daily(w); });
+}
+
+}  // namespace sgsim::models

@@ -1,0 +1,82 @@
+#pragma once
+// Agencies that see children (EVIDENCE.md §2.1): police, schools, health (GP,
+// emergency department, sexual health, CAMHS), the family, and housing or voluntary
+// services. Each sees a share of a child's true harm events, keeps its own record
+// of the child, shares what it records with other agencies with a probability and
+// a delay, and makes a contact to the front door when its concern crosses its own
+// referral threshold. No agency sees the true hazard; most failures in the reviews
+// are information that existed somewhere but not where the decision was made
+// (EVIDENCE.md §1.2 point 6; 004_cfad9db42d4b51c9.txt ¶4.6.2).
+#include <array>
+#include <unordered_map>
+
+#include "models/casework/casework.hpp"
+#include "sim/schedule/module.hpp"
+
+namespace sgsim::models {
+
+inline constexpr size_t kAgencies = 8;
+inline constexpr std::array<const char*, kAgencies> kAgencyNames = {
+    "police", "school", "gp", "emergency_department", "sexual_health", "camhs", "family", "housing_voluntary"};
+
+class Agencies final : public Module {
+ public:
+  struct AgencyParams {
+    std::vector<double> sees;  // share of true events seen, by harm category
+    int64_t min_age = 0, max_age = 17;
+    double threshold = 0, contact_delay = 0;
+  };
+  struct Params {
+    std::array<AgencyParams, kAgencies> agency;
+    double half_life = 0, share_between = 0, share_delay = 0, share_with_case_holder = 0, recontact_days = 0;
+    double batted_back = 1;
+  };
+
+  Agencies(Casework& casework, const Population& pop, const FamilyRisk& risk)
+      : casework_(casework), pop_(pop), risk_(risk) {}
+
+  std::string_view name() const override { return "agencies"; }
+  std::string_view summary() const override {
+    return "agencies that see children: what each sees of true harm, its own record, sharing, contacts to the front door";
+  }
+  void declare_parameters(ParamDeclarer&) override;
+  void declare_state(World&) override;
+  void initialise(World&) override {}
+  void plan_day(DayPlan&) override;
+
+  // Today's contacts arrive under this agenda kind, the payload naming the agency.
+  AgendaKind contact_kind() const { return contact_; }
+  // What an agency knows and has not yet passed on; passing it marks it reported.
+  double take_unreported(const World& w, AgentId c, size_t agency);
+  // Everything every agency holds on the child (what a MASH lets screening see).
+  double all_concern(const World& w, AgentId c) const;
+  double concern(const World& w, AgentId c, size_t agency) const;
+  // The front door closed this agency's contact: it reports less readily (FD-9).
+  void batted_back(const World& w, AgentId c, size_t agency);
+  AgencyId id(size_t agency) const { return ids_[agency]; }
+
+ private:
+  // Far enough in the past that "days since" cannot overflow.
+  static constexpr int32_t kNeverContacted = -1'000'000;
+  struct Record {
+    float concern = 0, reported = 0, threshold_factor = 1;
+    int32_t day = 0, last_contact = kNeverContacted;
+  };
+  Record* find(AgentId c, size_t a);
+  const Record* find(AgentId c, size_t a) const;
+  void decay(Record& r, int32_t today) const;
+  void record(World& w, AgentId c, size_t a, int32_t category, Draws& d);
+  void daily(World& w);
+
+  Casework& casework_;
+  const Population& pop_;
+  const FamilyRisk& risk_;
+  Params p_;
+  std::unordered_map<uint64_t, Record> records_;  // sparse: most children are never seen by anyone
+  std::array<AgencyId, kAgencies> ids_{};
+  AgendaKind contact_, share_;
+  MetricId m_observed_;
+  std::array<MetricId, kAgencies> m_contacts_by_{};
+};
+
+}  // namespace sgsim::models

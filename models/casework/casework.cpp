@@ -1,0 +1,286 @@
+#include "models/casework/casework.hpp"
+
+#include <cmath>
+
+namespace sgsim::models {
+namespace {
+constexpr StreamId kEarlyHelp = stream_id("casework.early_help");
+constexpr StreamId kReview = stream_id("casework.cin_review");
+constexpr double kDaysPerYear = 365.25;
+constexpr int32_t kNever = INT32_MIN;
+constexpr int32_t kRereferralWindow = 365;  // DfE: a referral within 12 months of the previous one
+constexpr uint32_t kFadeSteps = 4;          // after four half-lives the effect is treated as gone (6%)
+
+bool needs_worker(Status s) {
+  return s == Status::assessment || s == Status::child_in_need || s == Status::protection_enquiry ||
+         s == Status::protection_plan;
+}
+}  // namespace
+
+void Casework::declare_parameters(ParamDeclarer& d) {
+  const char* sev_src = "CIN census categories; weights order physical and sexual abuse above neglect and emotional "
+                        "abuse (placeholder sizes)";
+  d.real(p_.severity_neglect, {"severity.neglect", "concern points", 1.0, 0, 20, "concern a recorded neglect event adds",
+                               Provenance::placeholder, sev_src});
+  d.real(p_.severity_emotional, {"severity.emotional", "concern points", 1.0, 0, 20,
+                                 "concern a recorded emotional-abuse event adds", Provenance::placeholder, sev_src});
+  d.real(p_.severity_physical, {"severity.physical", "concern points", 2.0, 0, 20,
+                                "concern a recorded physical-abuse event adds", Provenance::placeholder, sev_src});
+  d.real(p_.severity_sexual, {"severity.sexual", "concern points", 3.0, 0, 20,
+                              "concern a recorded sexual-abuse event adds", Provenance::placeholder, sev_src});
+  d.real(p_.record_half_life, {"record_half_life", "days", 365, 7, 3650,
+                               "half-life of a concern in a record (older events weigh less)", Provenance::placeholder,
+                               "EVIDENCE.md FD-2: history is under-weighted; range for sensitivity"});
+  d.real(p_.early_help_consent, {"early_help.consent", "probability", 0.7, 0, 1,
+                                 "parents agree to an offer of early help", Provenance::placeholder,
+                                 "EVIDENCE.md FC-3, IN-5: consent gates voluntary help (004_cfad9db42d4b51c9.txt ¶4.2.6)"});
+  d.real(p_.early_help_days, {"early_help.mean_days", "days", 180, 7, 1500, "mean length of an early-help episode",
+                              Provenance::placeholder, "time-limited work (EVIDENCE.md IN-3)"});
+  d.real(p_.cin_review_days, {"child_in_need.review_days", "days", 90, 7, 365,
+                              "interval between child-in-need reviews", Provenance::national,
+                              "Working Together to Safeguard Children: plans reviewed at least every three months"});
+  d.real(p_.cin_quiet_days, {"child_in_need.quiet_days", "days", 60, 0, 730,
+                             "a case with nothing new recorded for this long is closed as 'no statutory role'",
+                             Provenance::seed, "about two quiet months, 001_a32efb814e300027.txt L68 (EVIDENCE.md TE-3)"});
+  d.real(p_.cin_noncooperation, {"child_in_need.noncooperation", "per case-year", 0.2, 0, 10,
+                                 "hazard that a child-in-need case closes because the family will not cooperate",
+                                 Provenance::placeholder,
+                                 "EVIDENCE.md IN-5 (001_a32efb814e300027.txt L31); size to be calibrated"});
+  d.real(p_.close_threshold, {"child_in_need.close_threshold", "concern points", 2.0, 0, 100,
+                              "a review closes the case when the estimate is below this", Provenance::placeholder,
+                              "fitted to the children-in-need stock (docs/calibration.md)"});
+  d.real(p_.effect_early_help, {"effect.early_help", "rate ratio", 0.9, 0, 1,
+                                "harm hazard multiplier while early help is open (1 = no effect)", Provenance::placeholder,
+                                "no measured effect sizes (EVIDENCE.md §1.2, §7.2): range 0.5-1 for sensitivity"});
+  d.real(p_.effect_cin, {"effect.child_in_need", "rate ratio", 0.8, 0, 1,
+                         "harm hazard multiplier under a child-in-need plan or enquiry, at full quality",
+                         Provenance::placeholder, "direction: EVIDENCE.md TE-13 (coordination weaker under CIN)"});
+  d.real(p_.effect_plan, {"effect.protection_plan", "rate ratio", 0.6, 0, 1,
+                          "harm hazard multiplier under a child protection plan, at full quality", Provenance::placeholder,
+                          "direction: EVIDENCE.md TE-13 (001_a32efb814e300027.txt L58-L63)"});
+  d.real(p_.caseload_quality_slope, {"effect.caseload_slope", "per unit over cap", 1.0, 0, 20,
+                                     "quality falls as 1/(1 + slope × (caseload/cap − 1)) above the cap",
+                                     Provenance::placeholder, "EVIDENCE.md WF-1 (001_a32efb814e300027.txt L32)"});
+  d.real(p_.change_quality_loss, {"effect.worker_change_loss", "share per change", 0.2, 0, 1,
+                                  "quality lost with each change of worker (trust resets)", Provenance::placeholder,
+                                  "EVIDENCE.md WF-5 (000_0a3acfabeaeb94cf.txt §4.7; 004_cfad9db42d4b51c9.txt ¶4.5.5)"});
+  d.real(p_.fade_half_life, {"effect.fade_half_life", "days", 120, 7, 1000,
+                             "half-life of the intervention effect after a case closes", Provenance::seed,
+                             "deterioration about 2 months after step-down, relapse 5 months after de-registration "
+                             "(001_a32efb814e300027.txt L30-L31, L49; EVIDENCE.md IN-1); range 30-365"});
+  d.real(p_.stressor_detection, {"assessment.stressor_detection", "probability", 0.6, 0, 1,
+                                 "an assessment finds each carer stressor that is present", Provenance::placeholder,
+                                 "EVIDENCE.md FD-3, FD-4: one agency's view, the parent's account"});
+  d.real(p_.stressor_weight, {"assessment.stressor_weight", "concern points", 1.5, 0, 20,
+                              "concern each stressor found adds to the estimate", Provenance::placeholder,
+                              "to be calibrated"});
+  d.real(p_.capacity_weight, {"assessment.capacity_weight", "concern points", 2.0, 0, 20,
+                              "concern added in proportion to low carer capacity seen (1 − capacity)",
+                              Provenance::placeholder, "EVIDENCE.md FC-1"});
+  d.real(p_.workload_shift, {"workload_shift", "per unit over cap", 0.5, 0, 10,
+                             "thresholds (and the closure threshold) rise by this share for each unit of team caseload "
+                             "over the cap", Provenance::placeholder,
+                             "decision-making ecology; EVIDENCE.md TE-8 (closure under demand, 003_ea48d82efd16a722.txt "
+                             "L692)"});
+}
+
+void Casework::declare_state(World& w) {
+  status_ = w.children.add<uint8_t>("status", "code", "statutory status (0 none … 5 protection plan)");
+  since_ = w.children.add<int32_t>("status_since", "simulated day", "day the current status began");
+  step_day_ = w.children.add<int32_t>("step_day", "simulated day", "day the current step falls due", kNever);
+  last_referral_ = w.children.add<int32_t>("last_referral", "simulated day", "day of the last referral", kNever);
+  closed_day_ = w.children.add<int32_t>("closed_day", "simulated day", "day the last case closed", kNever);
+  record_ = w.children.add<float>("csc_record", "concern points", "CSC's record, as of record_day");
+  record_day_ = w.children.add<int32_t>("record_day", "simulated day", "day the record was last updated");
+  assessed_ = w.children.add<float>("assessed_household", "concern points", "what the last assessment found");
+  closing_multiplier_ = w.children.add<float>("closing_multiplier", "rate ratio", "intervention effect at closure", 1.0f);
+  plans_ = w.children.add<uint8_t>("protection_plans", "plans", "child protection plans so far");
+  review_ = w.agenda.add_kind("casework.cin_review");
+  fade_ = w.agenda.add_kind("casework.fade_step");
+  early_help_end_ = w.agenda.add_kind("casework.early_help_end");
+
+  m_referrals_ = w.metrics.add("referrals", "referrals", "contacts accepted as referrals to children's social care", MetricKind::flow);
+  m_rereferrals_ = w.metrics.add("rereferrals_12m", "referrals", "referrals within 12 months of a previous referral", MetricKind::flow);
+  m_early_help_open_ = w.metrics.add("early_help_open", "children", "children with open early help", MetricKind::stock);
+  m_cin_open_ = w.metrics.add("cin_open", "children",
+                              "children in need: every open social-care case (assessment, CIN plan, enquiry, plan)", MetricKind::stock);
+  m_plans_open_ = w.metrics.add("cp_plans_open", "children", "children on child protection plans", MetricKind::stock);
+  m_plan_starts_ = w.metrics.add("cp_plan_starts", "plans", "child protection plans starting", MetricKind::flow);
+  m_plan_ends_ = w.metrics.add("cp_plan_ends", "plans", "child protection plans ending", MetricKind::flow);
+  m_repeat_plans_ = w.metrics.add("repeat_plans", "plans", "plans starting for a child who had one before", MetricKind::flow);
+  m_closures_ = w.metrics.add("case_closures", "cases", "social-care or early-help cases closing", MetricKind::flow);
+  m_early_help_starts_ = w.metrics.add("early_help_starts", "children", "early-help episodes starting", MetricKind::flow);
+  m_cin_starts_ = w.metrics.add("cin_plan_starts", "children", "child-in-need plans starting", MetricKind::flow);
+  for (size_t s = 0; s < kStatuses; ++s) {
+    m_in_status_[s] = w.metrics.add(std::string("status_") + kStatusNames[s], "children",
+                                    std::string("children whose statutory status is ") + kStatusNames[s], MetricKind::stock);
+    m_harm_by_status_[s] = w.metrics.add(std::string("harm_true_") + kStatusNames[s], "events",
+                                         std::string("true harm events to children whose status is ") + kStatusNames[s],
+                                         MetricKind::flow);
+  }
+}
+
+double Casework::severity(int32_t category) const {
+  switch (category) {
+    case 0: return p_.severity_neglect;
+    case 1: return p_.severity_emotional;
+    case 2: return p_.severity_physical;
+    default: return p_.severity_sexual;
+  }
+}
+
+double Casework::record(const World& w, AgentId c) const {
+  const double age = w.today - w.children[record_day_][c];
+  return w.children[record_][c] * std::exp2(-age / p_.record_half_life);
+}
+
+void Casework::add_to_record(World& w, AgentId c, double sev) {
+  w.children[record_][c] = static_cast<float>(record(w, c) + sev);
+  w.children[record_day_][c] = w.today;
+}
+
+double Casework::assess_household(World& w, AgentId c, StreamId stream) {
+  Draws d = w.rng.draws(stream, c, w.today);
+  const AgentId hh = w.children[pop_.columns().household][c];
+  double score = p_.capacity_weight * (1.0 - risk_.capacity(w, hh));
+  for (size_t s = 0; s < FamilyRisk::kStressors; ++s)
+    if (risk_.stressor(w, hh, s) && d.bernoulli(p_.stressor_detection)) score += p_.stressor_weight;
+  w.children[assessed_][c] = static_cast<float>(score);
+  return score;
+}
+
+void Casework::note_referral(World& w, AgentId c) {
+  w.metrics.add_to(m_referrals_, 1);
+  const int32_t last = w.children[last_referral_][c];
+  if (last != kNever && static_cast<int64_t>(w.today) - last <= kRereferralWindow) w.metrics.add_to(m_rereferrals_, 1);
+  w.children[last_referral_][c] = w.today;
+}
+
+double Casework::intervention(const World& w, AgentId c, Status s) const {
+  double effect = 1.0;
+  switch (s) {
+    case Status::early_help: return p_.effect_early_help;  // no social worker: quality is the service's own
+    case Status::child_in_need:
+    case Status::protection_enquiry: effect = p_.effect_cin; break;
+    case Status::protection_plan: effect = p_.effect_plan; break;
+    default: return 1.0;
+  }
+  const AgentId worker = wf_.worker_of(w, c);
+  if (worker == Workforce::kNone) return 1.0;  // unallocated: no one is doing the work
+  const double over = std::max(0.0, wf_.caseload_ratio(w, worker) - 1.0);
+  const double quality =
+      std::pow(1.0 - p_.change_quality_loss, wf_.worker_changes(w, c)) / (1.0 + p_.caseload_quality_slope * over);
+  return 1.0 - (1.0 - effect) * quality;
+}
+
+void Casework::apply_intervention(World& w, AgentId c) {
+  const Status s = status(w, c);
+  if (s == Status::none) return;
+  risk_.set_case(w, c, true, intervention(w, c, s));
+}
+
+void Casework::set_status(World& w, AgentId c, Status s) {
+  const Status old = status(w, c);
+  if (old == s) return;
+  --open_[static_cast<size_t>(old)];
+  ++open_[static_cast<size_t>(s)];
+  w.children[status_][c] = static_cast<uint8_t>(s);
+  w.children[since_][c] = w.today;
+  if (s == Status::protection_plan) {
+    w.metrics.add_to(m_plan_starts_, 1);
+    if (w.children[plans_][c] > 0) w.metrics.add_to(m_repeat_plans_, 1);
+    if (w.children[plans_][c] < UINT8_MAX) ++w.children[plans_][c];
+  }
+  if (old == Status::protection_plan) w.metrics.add_to(m_plan_ends_, 1);
+  if (needs_worker(s) && !needs_worker(old)) wf_.request(w, c);
+  if (!needs_worker(s) && needs_worker(old)) wf_.release(w, c);
+
+  if (s == Status::early_help) {
+    w.metrics.add_to(m_early_help_starts_, 1);
+    Draws d = w.rng.draws(kEarlyHelp, c, w.today);
+    step_day(w, c) = w.today + static_cast<int32_t>(d.days_until(1.0 / p_.early_help_days));
+    w.agenda.file(step_day(w, c), early_help_end_, c);
+  }
+  if (s == Status::child_in_need) {
+    w.metrics.add_to(m_cin_starts_, 1);
+    step_day(w, c) = w.today + static_cast<int32_t>(p_.cin_review_days);
+    w.agenda.file(step_day(w, c), review_, c);
+  }
+  if (s == Status::none) {
+    w.metrics.add_to(m_closures_, 1);
+    // The effect of the work lingers, then fades (IN-1).
+    const double m = risk_.case_multiplier(w, c);
+    w.children[closing_multiplier_][c] = static_cast<float>(m);
+    w.children[closed_day_][c] = w.today;
+    risk_.set_case(w, c, false, m);
+    if (m < 1.0) w.agenda.file(w.today + static_cast<int32_t>(p_.fade_half_life), fade_, c, 1);
+  } else {
+    apply_intervention(w, c);
+  }
+}
+
+void Casework::offer_early_help(World& w, AgentId c, StreamId stream) {
+  if (status(w, c) != Status::none) return;
+  if (w.rng.draws(stream, c, w.today).bernoulli(p_.early_help_consent)) set_status(w, c, Status::early_help);
+}
+
+void Casework::daily(World& w) {
+  // True harm by the child's status: what each tier of help leaves unprevented.
+  for (const Event& e : w.events_today)
+    if (e.kind == risk_.harm_event().index) w.metrics.add_to(m_harm_by_status_[w.children[status_][e.child]], 1);
+
+  for (AgentId c : w.agenda.due(w.today, early_help_end_))
+    if (status(w, c) == Status::early_help && step_day(w, c) == w.today && w.children.active(c)) set_status(w, c, Status::none);
+
+  for (AgentId c : w.agenda.due(w.today, review_)) {
+    if (!w.children.active(c) || status(w, c) != Status::child_in_need || step_day(w, c) != w.today) continue;
+    Draws d = w.rng.draws(kReview, c, w.today);
+    const bool quiet = w.today - w.children[record_day_][c] > p_.cin_quiet_days;
+    const bool noncooperation = d.bernoulli(1.0 - std::exp(-p_.cin_noncooperation * p_.cin_review_days / kDaysPerYear));
+    assess_household(w, c, kReview);
+    if (quiet || noncooperation || estimate(w, c) < shifted(p_.close_threshold)) {
+      set_status(w, c, Status::none);
+    } else {
+      step_day(w, c) = w.today + static_cast<int32_t>(p_.cin_review_days);
+      w.agenda.file(step_day(w, c), review_, c);
+      apply_intervention(w, c);  // caseload and continuity may have changed
+    }
+  }
+
+  for (const AgendaEntry& e : w.agenda.due(w.today, fade_)) {
+    const AgentId c = e.id;
+    const int32_t closed = w.children[closed_day_][c];
+    if (!w.children.active(c) || status(w, c) != Status::none ||
+        closed + static_cast<int32_t>(p_.fade_half_life * e.payload) != w.today)
+      continue;
+    const double m0 = w.children[closing_multiplier_][c];
+    const double m = e.payload >= kFadeSteps ? 1.0 : 1.0 - (1.0 - m0) * std::exp2(-static_cast<double>(e.payload));
+    risk_.set_case(w, c, false, m);
+    if (e.payload < kFadeSteps)
+      w.agenda.file(closed + static_cast<int32_t>(p_.fade_half_life * (e.payload + 1)), fade_, c, e.payload + 1);
+  }
+
+  for (AgentId c : w.children.departures()) {
+    const Status s = status(w, c);
+    if (s == Status::none) continue;
+    if (needs_worker(s)) wf_.release(w, c);
+    --open_[static_cast<size_t>(s)];
+    ++open_[0];
+    w.children[status_][c] = 0;
+    if (s == Status::protection_plan) w.metrics.add_to(m_plan_ends_, 1);
+  }
+}
+
+void Casework::plan_day(DayPlan& plan) {
+  plan.serial(Phase::agencies, "casework.reviews_and_closures", [this](World& w) { daily(w); });
+  plan.serial(Phase::accounting, "casework.stocks", [this](World& w) {
+    open_[0] = static_cast<int64_t>(w.children.active_count());
+    for (size_t s = 1; s < kStatuses; ++s) open_[0] -= open_[s];
+    for (size_t s = 0; s < kStatuses; ++s) w.metrics.set(m_in_status_[s], static_cast<double>(open_[s]));
+    w.metrics.set(m_early_help_open_, static_cast<double>(open_[1]));
+    w.metrics.set(m_cin_open_, static_cast<double>(open_[2] + open_[3] + open_[4] + open_[5]));
+    w.metrics.set(m_plans_open_, static_cast<double>(open_[5]));
+  });
+}
+
+}  // namespace sgsim::models

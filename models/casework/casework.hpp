@@ -1,0 +1,101 @@
+#pragma once
+// Casework: the one owner of every child's statutory status (EVIDENCE.md §2.3), so
+// each child is in exactly one state each day and every start and end is counted.
+// It runs early help and child-in-need work (consent, reviews, the "no statutory
+// role" closure after a quiet spell, closure for non-cooperation), keeps children's
+// social care's own record of each child, and applies interventions: while a case
+// is open the child's true hazard is lowered by an amount that depends on the
+// worker's caseload and on continuity, and after closure the effect fades with a
+// half-life (the improvement-then-deterioration saw-tooth: EVIDENCE.md IN-1,
+// 001_a32efb814e300027.txt L30–L31).
+#include <array>
+
+#include "models/family_risk/family_risk.hpp"
+#include "models/workforce/workforce.hpp"
+#include "sim/schedule/module.hpp"
+
+namespace sgsim::models {
+
+// CIN census stages, in the order of the status column.
+enum class Status : uint8_t { none, early_help, assessment, child_in_need, protection_enquiry, protection_plan };
+inline constexpr size_t kStatuses = 6;
+inline constexpr std::array<const char*, kStatuses> kStatusNames = {
+    "no_case", "early_help", "assessment", "child_in_need", "protection_enquiry", "protection_plan"};
+
+class Casework final : public Module {
+ public:
+  struct Params {
+    double severity_neglect = 0, severity_emotional = 0, severity_physical = 0, severity_sexual = 0;
+    double record_half_life = 0;
+    double early_help_consent = 0, early_help_days = 0;
+    double cin_review_days = 0, cin_quiet_days = 0, cin_noncooperation = 0, close_threshold = 0;
+    double effect_early_help = 1, effect_cin = 1, effect_plan = 1;
+    double caseload_quality_slope = 0, change_quality_loss = 0;
+    double fade_half_life = 0;
+    double stressor_detection = 0, stressor_weight = 0, capacity_weight = 0;
+    double workload_shift = 0;
+  };
+
+  Casework(FamilyRisk& risk, Workforce& workforce, const Population& pop) : risk_(risk), wf_(workforce), pop_(pop) {}
+
+  std::string_view name() const override { return "casework"; }
+  std::string_view summary() const override {
+    return "statutory status of each child; early help and child-in-need work; CSC's record; intervention effects and "
+           "their fade; workload-driven threshold shift";
+  }
+  void declare_parameters(ParamDeclarer&) override;
+  void declare_state(World&) override;
+  void initialise(World&) override {}
+  void plan_day(DayPlan&) override;
+
+  Status status(const World& w, AgentId c) const { return static_cast<Status>(w.children[status_][c]); }
+  // Move a child to a new status: counts starts and ends, allocates or frees a
+  // worker, opens or closes the intervention. The only way a status changes.
+  void set_status(World& w, AgentId c, Status s);
+
+  // Children's social care's record: a decayed sum of the severity of what it has
+  // been told, plus what the last assessment found of the household's stressors.
+  double severity(int32_t category) const;
+  void add_to_record(World& w, AgentId c, double severity);
+  double record(const World& w, AgentId c) const;
+  // Assess the household: each stressor present is found with a probability;
+  // low carer capacity is seen in proportion. Stores and returns the finding.
+  double assess_household(World& w, AgentId c, StreamId stream);
+  double estimate(const World& w, AgentId c) const { return record(w, c) + w.children[assessed_][c]; }
+
+  // Thresholds rise with team pressure (decision-making ecology): × (1 + shift × over-cap share).
+  double shifted(double threshold) const { return threshold * (1.0 + p_.workload_shift * std::max(0.0, wf_.pressure() - 1.0)); }
+
+  void note_referral(World& w, AgentId c);  // counts referrals and re-referrals within 12 months
+  // The day the child's current step (assessment, enquiry, conference, review) falls due.
+  int32_t& step_day(World& w, AgentId c) { return w.children[step_day_][c]; }
+  // Early help is offered; parents consent or not (EVIDENCE.md FC-3, IN-5).
+  void offer_early_help(World& w, AgentId c, StreamId stream);
+  const Params& params() const { return p_; }
+  Workforce& workforce() { return wf_; }
+  MetricId plan_starts() const { return m_plan_starts_; }
+  Col<int32_t> since_col() const { return since_; }
+
+ private:
+  double intervention(const World& w, AgentId c, Status s) const;
+  void apply_intervention(World& w, AgentId c);
+  void daily(World& w);
+
+  FamilyRisk& risk_;
+  Workforce& wf_;
+  const Population& pop_;
+  Params p_;
+  Col<uint8_t> status_;
+  Col<int32_t> since_, step_day_, last_referral_, closed_day_;
+  Col<float> record_, assessed_, closing_multiplier_;
+  Col<int32_t> record_day_;
+  Col<uint8_t> plans_;
+  AgendaKind review_, fade_, early_help_end_;
+  std::array<int64_t, kStatuses> open_{};
+  std::array<MetricId, kStatuses> m_harm_by_status_{};
+  MetricId m_early_help_open_, m_cin_open_, m_plans_open_, m_plan_starts_, m_plan_ends_, m_repeat_plans_;
+  MetricId m_referrals_, m_rereferrals_, m_closures_, m_early_help_starts_, m_cin_starts_;
+  std::array<MetricId, kStatuses> m_in_status_{};
+};
+
+}  // namespace sgsim::models

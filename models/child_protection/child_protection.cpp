@@ -1,0 +1,120 @@
+#include "models/child_protection/child_protection.hpp"
+
+#include <cmath>
+
+namespace sgsim::models {
+namespace {
+constexpr StreamId kEnquiry = stream_id("child_protection.enquiry");
+constexpr StreamId kConference = stream_id("child_protection.conference");
+constexpr StreamId kReview = stream_id("child_protection.review");
+constexpr size_t kPolice = 0;  // index of police in kAgencyNames
+}  // namespace
+
+void ChildProtection::declare_parameters(ParamDeclarer& d) {
+  d.real(p_.s47_threshold, {"thresholds.s47", "concern points", 7.0, 0, 100,
+                            "estimate at a strategy discussion above which a section 47 enquiry starts",
+                            Provenance::placeholder, "fitted to s47 enquiries per 10,000 (docs/calibration.md)"});
+  d.real(p_.conference_threshold, {"thresholds.conference", "concern points", 8.0, 0, 100,
+                                   "estimate at the end of the enquiry above which a conference is called",
+                                   Provenance::placeholder, "fitted to conferences per 10,000"});
+  d.real(p_.plan_threshold, {"thresholds.plan", "concern points", 8.5, 0, 100,
+                             "estimate at the conference above which a child protection plan starts",
+                             Provenance::placeholder, "fitted to plans started per 10,000"});
+  d.real(p_.step_down_threshold, {"thresholds.step_down", "concern points", 6.0, 0, 100,
+                                  "a review conference ends the plan when the estimate is below this",
+                                  Provenance::placeholder, "fitted to plans open at 31 March"});
+  d.real(p_.enquiry_working_days, {"enquiry_working_days", "working days", 10, 1, 60, "mean length of a section 47 enquiry",
+                                   Provenance::placeholder, "must allow a conference within 15 working days"});
+  d.integer(p_.conference_working_days, {"conference_working_days", "working days", 15, 1, 90,
+                                         "initial conference held this many working days after the strategy discussion",
+                                         Provenance::national, "Working Together to Safeguard Children 2023: 15 working days"});
+  d.real(p_.first_review_days, {"first_review_days", "days", 91, 7, 365, "first review conference after the plan starts",
+                                Provenance::national, "Working Together: within three months"});
+  d.real(p_.review_days, {"review_days", "days", 182, 7, 730, "interval of later review conferences",
+                          Provenance::national, "Working Together: then at least every six months"});
+  d.boolean(p_.defer_for_investigation, {"defer_conference_for_investigation", false,
+                                         "hold the conference only after a police investigation ends",
+                                         Provenance::seed,
+                                         "as-was practice in 000_0a3acfabeaeb94cf.txt §3.12, §3.15 (EVIDENCE.md TE-1)"});
+  d.real(p_.investigation_days, {"investigation_days", "days", 60, 1, 730,
+                                 "mean length of a police investigation that defers a conference",
+                                 Provenance::placeholder, "000_0a3acfabeaeb94cf.txt §3.12: medical and ABE awaited"});
+}
+
+void ChildProtection::declare_state(World& w) {
+  strategy_day_ = w.children.add<int32_t>("strategy_day", "simulated day", "day of the last strategy discussion");
+  enquiry_end_ = w.agenda.add_kind("child_protection.enquiry_ends");
+  conference_ = w.agenda.add_kind("child_protection.conference");
+  review_ = w.agenda.add_kind("child_protection.review_conference");
+  m_strategy_ = w.metrics.add("strategy_discussions", "discussions", "strategy discussions held", MetricKind::flow);
+  m_s47_ = w.metrics.add("s47_enquiries", "enquiries", "section 47 enquiries starting", MetricKind::flow);
+  m_icpc_ = w.metrics.add("icpcs", "conferences", "initial child protection conferences held", MetricKind::flow);
+  m_deferred_ = w.metrics.add("conferences_deferred", "conferences",
+                              "conferences put back until a police investigation ends", MetricKind::flow);
+}
+
+void ChildProtection::strategy_discussion(World& w, AgentId c) {
+  w.metrics.add_to(m_strategy_, 1);
+  w.children[strategy_day_][c] = w.today;
+  if (casework_.estimate(w, c) >= casework_.shifted(p_.s47_threshold)) {
+    w.metrics.add_to(m_s47_, 1);
+    casework_.set_status(w, c, Status::protection_enquiry);
+    Draws d = w.rng.draws(kEnquiry, c, w.today);
+    const auto wd = static_cast<int32_t>(d.days_until(1.0 / p_.enquiry_working_days));
+    casework_.step_day(w, c) = w.calendar.add_working_days(w.today, wd);
+    w.agenda.file(casework_.step_day(w, c), enquiry_end_, c);
+  } else {
+    casework_.set_status(w, c, Status::child_in_need);
+  }
+}
+
+void ChildProtection::daily(World& w) {
+  for (AgentId c : w.agenda.due(w.today, enquiry_end_)) {
+    if (!w.children.active(c) || casework_.status(w, c) != Status::protection_enquiry || casework_.step_day(w, c) != w.today)
+      continue;
+    casework_.assess_household(w, c, kEnquiry);
+    if (casework_.estimate(w, c) < casework_.shifted(p_.conference_threshold)) {
+      casework_.set_status(w, c, Status::child_in_need);
+      continue;
+    }
+    int32_t day = std::max(w.today, w.calendar.add_working_days(w.children[strategy_day_][c],
+                                                                static_cast<int32_t>(p_.conference_working_days)));
+    if (p_.defer_for_investigation && agencies_.concern(w, c, kPolice) > 0) {
+      Draws d = w.rng.draws(kConference, c, w.today);
+      day += static_cast<int32_t>(d.days_until(1.0 / p_.investigation_days));
+      w.metrics.add_to(m_deferred_, 1);
+    }
+    casework_.step_day(w, c) = day;
+    w.agenda.file(day, conference_, c);
+  }
+  for (AgentId c : w.agenda.due(w.today, conference_)) {
+    if (!w.children.active(c) || casework_.status(w, c) != Status::protection_enquiry || casework_.step_day(w, c) != w.today)
+      continue;
+    w.metrics.add_to(m_icpc_, 1);
+    if (casework_.estimate(w, c) >= casework_.shifted(p_.plan_threshold)) {
+      casework_.set_status(w, c, Status::protection_plan);
+      casework_.step_day(w, c) = w.today + static_cast<int32_t>(p_.first_review_days);
+      w.agenda.file(casework_.step_day(w, c), review_, c);
+    } else {
+      casework_.set_status(w, c, Status::child_in_need);
+    }
+  }
+  for (AgentId c : w.agenda.due(w.today, review_)) {
+    if (!w.children.active(c) || casework_.status(w, c) != Status::protection_plan || casework_.step_day(w, c) != w.today)
+      continue;
+    casework_.assess_household(w, c, kReview);
+    // Under pressure the step-down threshold rises too: plans end earlier.
+    if (casework_.estimate(w, c) < casework_.shifted(p_.step_down_threshold)) {
+      casework_.set_status(w, c, Status::child_in_need);
+    } else {
+      casework_.step_day(w, c) = w.today + static_cast<int32_t>(p_.review_days);
+      w.agenda.file(casework_.step_day(w, c), review_, c);
+    }
+  }
+}
+
+void ChildProtection::plan_day(DayPlan& plan) {
+  plan.serial(Phase::agencies, "child_protection.enquiries_conferences_reviews", [this](World& w) { daily(w); });
+}
+
+}  // namespace sgsim::models
