@@ -110,6 +110,8 @@ void Casework::declare_state(World& w) {
   m_repeat_plans_ = w.metrics.add("repeat_plans", "plans", "plans starting for a child who had one before", MetricKind::flow);
   m_closures_ = w.metrics.add("case_closures", "cases", "social-care or early-help cases closing", MetricKind::flow);
   m_early_help_starts_ = w.metrics.add("early_help_starts", "children", "early-help episodes starting", MetricKind::flow);
+  m_early_help_offers_ = w.metrics.add("early_help_offers", "children", "early help offered to a family with no open case",
+                                       MetricKind::flow);
   m_cin_starts_ = w.metrics.add("cin_plan_starts", "children", "child-in-need plans starting", MetricKind::flow);
   for (size_t s = 0; s < kStatuses; ++s) {
     m_in_status_[s] = w.metrics.add(std::string("status_") + kStatusNames[s], "children",
@@ -221,6 +223,7 @@ void Casework::set_status(World& w, AgentId c, Status s) {
 
 void Casework::offer_early_help(World& w, AgentId c, StreamId stream) {
   if (status(w, c) != Status::none) return;
+  w.metrics.add_to(m_early_help_offers_, 1);
   if (w.rng.draws(stream, c, w.today).bernoulli(p_.early_help_consent)) set_status(w, c, Status::early_help);
 }
 

@@ -94,7 +94,7 @@ class Casework final : public Module {
   std::array<int64_t, kStatuses> open_{};
   std::array<MetricId, kStatuses> m_harm_by_status_{};
   MetricId m_early_help_open_, m_cin_open_, m_plans_open_, m_plan_starts_, m_plan_ends_, m_repeat_plans_;
-  MetricId m_referrals_, m_rereferrals_, m_closures_, m_early_help_starts_, m_cin_starts_;
+  MetricId m_referrals_, m_rereferrals_, m_closures_, m_early_help_starts_, m_early_help_offers_, m_cin_starts_;
   std::array<MetricId, kStatuses> m_in_status_{};
 };
 

@@ -1,0 +1,105 @@
+// Agencies and the front door: what agencies see follows their parameters, the
+// screening queue behaves as a queue, early-help consent is a probability, and a
+// MASH lets more high-risk children reach a plan.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <set>
+
+#include "models/casework/casework.hpp"
+#include "tests/models/model_fixture.hpp"
+
+using namespace sgsim;
+using namespace sgsim::testing;
+
+namespace {
+const char* const kAgencyList[] = {"police", "school", "gp", "emergency_department", "sexual_health", "camhs",
+                                   "family", "housing_voluntary"};
+}
+
+// One agency sees every category with probability p at every age, the others see
+// nothing and nothing is shared between agencies: the share of true harm recorded is
+// p (binomial, 5 sd), and only that agency makes contacts.
+TEST(FrontDoor, AgenciesSeeTheConfiguredShareOfHarm) {
+  const double p = 0.3;
+  auto v = whole_system(40000, 365);
+  for (const char* a : kAgencyList) v.push_back({std::string("agencies.") + a + ".sees", std::vector<double>(4, 0.0)});
+  v.push_back({"agencies.gp.sees", std::vector<double>(4, p)});
+  v.push_back({"agencies.sharing.between_agencies", 0.0});
+  const auto s = run_series(scenario(v), {"harm_true", "harm_observed", "contacts_gp", "contacts_police"});
+  const double n = total(s.at("harm_true"));
+  ASSERT_GT(n, 5000);
+  EXPECT_NEAR(total(s.at("harm_observed")) / n, p, 5 * std::sqrt(p * (1 - p) / n));
+  EXPECT_GT(total(s.at("contacts_gp")), 0);
+  EXPECT_EQ(total(s.at("contacts_police")), 0);  // an agency that sees nothing refers nothing
+}
+
+TEST(FrontDoor, UnlimitedCapacityAndNoWorkloadShiftMeanNoWait) {
+  const auto s = run_series(scenario(with(whole_system(40000, 365), {{"front_door.screening.capacity_per_10k", 1e6},
+                                                                     {"front_door.screening.weekend_share", 1.0},
+                                                                     {"casework.workload_shift", 0.0}})),
+                            {"screening_wait_days", "contacts_screened", "screening_queue"});
+  ASSERT_GT(total(s.at("contacts_screened")), 1000);
+  EXPECT_EQ(total(s.at("screening_wait_days")), 0);
+  EXPECT_EQ(total(s.at("screening_queue")), 0);
+}
+
+TEST(FrontDoor, ScarceCapacityMakesContactsWait) {
+  const auto s = run_series(scenario(with(whole_system(40000, 365), {{"front_door.screening.capacity_per_10k", 1.0}})),
+                            {"screening_wait_days", "contacts_screened"});
+  ASSERT_GT(total(s.at("contacts_screened")), 100);
+  EXPECT_GT(total(s.at("screening_wait_days")) / total(s.at("contacts_screened")), 1.0);  // mean wait over a day
+}
+
+// Early help starts only with parents' consent: starts / offers ≈ consent (binomial, 5 sd).
+TEST(FrontDoor, EarlyHelpStartsWithConsent) {
+  const double consent = 0.4;
+  const auto s = run_series(scenario(with(whole_system(40000, 730), {{"casework.early_help.consent", consent}})),
+                            {"early_help_offers", "early_help_starts"});
+  const double offers = total(s.at("early_help_offers"));
+  ASSERT_GT(offers, 1000);
+  EXPECT_NEAR(total(s.at("early_help_starts")) / offers, consent, 5 * std::sqrt(consent * (1 - consent) / offers));
+}
+
+// Assessment lengths are gamma distributed with the configured mean in working days;
+// the mean of n completed assessments is within 5 standard errors (sd = mean/√shape).
+TEST(FrontDoor, AssessmentsTakeTheConfiguredWorkingDays) {
+  const double mean = 30, shape = 4;
+  const auto s = run_series(scenario(with(whole_system(40000, 730), {{"front_door.assessment.mean_working_days", mean},
+                                                                     {"front_door.assessment.duration_shape", shape}})),
+                            {"assessment_working_days", "assessments_completed", "assessments_over_limit"});
+  const double n = total(s.at("assessments_completed"));
+  ASSERT_GT(n, 1000);
+  EXPECT_NEAR(total(s.at("assessment_working_days")) / n, mean, 5 * mean / std::sqrt(shape) / std::sqrt(n));
+  EXPECT_GT(total(s.at("assessments_over_limit")), 0);  // a gamma tail runs past 45 working days
+}
+
+// A MASH lets screening see every agency's record, so more of the children at high
+// true risk reach a child protection plan (same seed: a paired comparison). The
+// margin (5% relative) is far above the run-to-run noise of this paired difference.
+TEST(FrontDoor, MashRaisesTheShareOfHighRiskChildrenWhoReachAPlan) {
+  auto share_reaching_plan = [](bool mash) {
+    // A front door that screens out a single incident: what else is known decides.
+    auto v = with(whole_system(40000, 730), {{"front_door.mash", mash},
+                                             {"front_door.thresholds.referral", 2.5},
+                                             {"front_door.thresholds.assessment", 2.6}});
+    Simulation sim(scenario(v), models::make_modules, 0, RunOptions{});
+    World& w = sim.world();
+    const auto high = w.children.find<uint8_t>("high_true_risk");
+    const auto status = w.children.find<uint8_t>("status");
+    std::set<AgentId> at_risk, planned;
+    while (!sim.done()) {
+      sim.step();
+      for (AgentId c = 0; c < w.children.rows(); ++c) {
+        if (!w.children.active(c)) continue;
+        if (w.children[high][c]) at_risk.insert(c);
+        if (w.children[status][c] == static_cast<uint8_t>(models::Status::protection_plan)) planned.insert(c);
+      }
+    }
+    size_t reached = 0;
+    for (AgentId c : at_risk) reached += planned.count(c);
+    return static_cast<double>(reached) / static_cast<double>(at_risk.size());
+  };
+  const double off = share_reaching_plan(false), on = share_reaching_plan(true);
+  EXPECT_GT(on, off * 1.05) << "off " << off << " on " << on;
+}
