@@ -96,6 +96,8 @@ void FamilyRisk::declare_state(World& w) {
                                           MetricKind::stock);
   }
   capacity_ = w.households.add<float>("carer_capacity", "score 0-1", "carers' capacity to meet the children's needs");
+  capacity_factor_ = w.households.add<float>("capacity_harm_factor", "rate ratio",
+                                             "harm multiplier from carer capacity, low_capacity_multiplier^(1 − capacity)");
   hazard_ = w.children.add<float>("harm_hazard", "events per day", "true daily hazard of abuse or neglect");
   next_harm_ = w.children.add<int32_t>("next_harm_day", "simulated day", "day of the next true harm event", INT32_MAX);
   high_risk_ = w.children.add<uint8_t>("high_true_risk", "flag", "hazard at or above the high-risk threshold");
@@ -119,14 +121,19 @@ void FamilyRisk::declare_state(World& w) {
                                  MetricKind::stock);
 }
 
-double FamilyRisk::prevalence(size_t s, int decile) const {
+double FamilyRisk::prevalence(size_t s, int decile) const { return prevalence_[s][static_cast<size_t>(decile - 1)]; }
+
+void FamilyRisk::tabulate_prevalence() {
   // Log-linear in decile, scaled so that the mean over equal-sized deciles is the
   // national prevalence; an area skewed towards deprived deciles comes out higher.
   double norm = 0;
   for (int dec = 1; dec <= 10; ++dec) norm += std::pow(p_.deprivation_gradient, (10.0 - dec) / 9.0) / 10.0;
-  const double f = std::pow(p_.deprivation_gradient, (10.0 - decile) / 9.0);
-  // A spell process needs a share below 1 (it must be able to end).
-  return std::min(0.99, p_.stressors[s].prevalence * f / norm);
+  for (size_t s = 0; s < kStressors; ++s)
+    for (int dec = 1; dec <= 10; ++dec) {
+      const double f = std::pow(p_.deprivation_gradient, (10.0 - dec) / 9.0);
+      // A spell process needs a share below 1 (it must be able to end).
+      prevalence_[s][static_cast<size_t>(dec - 1)] = std::min(0.99, p_.stressors[s].prevalence * f / norm);
+    }
 }
 
 size_t FamilyRisk::age_band(int age) {
@@ -147,7 +154,7 @@ double FamilyRisk::hazard_per_day(const World& w, AgentId c) const {
   double rate = p_.base_rate * p_.age_multipliers[age_band(Population::age_years(w, w.children[pc.birth_day][c], w.today))];
   for (size_t s = 0; s < kStressors; ++s)
     if (w.households[has_[s]][hh]) rate *= p_.stressors[s].harm_multiplier;
-  rate *= std::pow(p_.low_capacity_multiplier, 1.0 - w.households[capacity_][hh]);
+  rate *= w.households[capacity_factor_][hh];
   rate *= w.children[case_multiplier_][c];
   return rate / kDaysPerYear;
 }
@@ -181,6 +188,8 @@ void FamilyRisk::setup_household(World& w, AgentId hh) {
   std::gamma_distribution<double> ga(m * k, 1.0), gb((1 - m) * k, 1.0);
   const double x = ga(d), y = gb(d);
   w.households[capacity_][hh] = static_cast<float>(x / (x + y));
+  w.households[capacity_factor_][hh] =
+      static_cast<float>(std::pow(p_.low_capacity_multiplier, 1.0 - w.households[capacity_][hh]));
 }
 
 void FamilyRisk::set_hazard(World& w, AgentId c, Draws& d) {
@@ -199,6 +208,7 @@ void FamilyRisk::set_hazard(World& w, AgentId c, Draws& d) {
 }
 
 void FamilyRisk::initialise(World& w) {
+  tabulate_prevalence();
   household_changes(w);  // every household and child so far is an arrival
 }
 

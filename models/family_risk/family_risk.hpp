@@ -72,6 +72,7 @@ class FamilyRisk final : public Module {
 
  private:
   void setup_household(World& w, AgentId hh);
+  void tabulate_prevalence();
   void set_hazard(World& w, AgentId child, Draws& d);
   void household_changes(World& w);
   void reassess(World& w);
@@ -86,6 +87,7 @@ class FamilyRisk final : public Module {
   std::array<MetricId, kStressors> m_households_with_;
   std::array<int64_t, kStressors> households_with_{};
   Col<float> capacity_;
+  Col<float> capacity_factor_;
   Col<float> hazard_;  // children: events per day
   Col<int32_t> next_harm_;
   Col<uint8_t> high_risk_;
@@ -96,6 +98,7 @@ class FamilyRisk final : public Module {
   EventKind harm_;
   MetricId m_harm_, m_high_risk_, m_unprotected_;
   std::array<MetricId, 4> m_harm_by_category_;
+  std::array<std::array<double, 10>, kStressors> prevalence_{};  // by stressor and decile
   int64_t high_risk_children_ = 0;
   int64_t unprotected_high_risk_ = 0;  // high risk and no open case
 };
