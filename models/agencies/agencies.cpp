@@ -45,6 +45,11 @@ void Agencies::declare_parameters(ParamDeclarer& d) {
     d.real(ap.threshold, {k + ".referral_threshold", "concern points", def.threshold, 0, 100,
                           "concern in the agency's record at which it contacts the front door", Provenance::placeholder,
                           "EVIDENCE.md §2.3 'signal seen': kept in agency or contact; to be calibrated"});
+    d.real(ap.contact_probability, {k + ".contact_probability", "probability", 1.0, 0, 1,
+                                    "the agency acts on concern over its threshold by contacting the front door",
+                                    Provenance::seed,
+                                    "concerns held in silos (004_cfad9db42d4b51c9.txt ¶4.2.9; 002_5db1e8f627105674.txt "
+                                    "¶117, ¶134); neutral (1) by default"});
     d.real(ap.contact_delay, {k + ".contact_delay", "days", def.delay, 0, 365,
                               "mean days from recording an event to the contact reaching the front door",
                               Provenance::placeholder, "EVIDENCE.md IS rows: sharing is late"});
@@ -129,16 +134,16 @@ void Agencies::record(World& w, AgentId c, size_t a, int32_t category, Draws& d)
   decay(r, w.today);
   r.concern = static_cast<float>(r.concern + sev);
   const Status s = casework_.status(w, c);
-  if (s != Status::none && s != Status::early_help) {
-    // An open case: the event may reach the social worker instead of the front door.
-    if (d.bernoulli(p_.share_with_case_holder)) {
-      casework_.add_to_record(w, c, sev);
-      r.reported = r.concern;
-    }
+  if (s != Status::none && s != Status::early_help && d.bernoulli(p_.share_with_case_holder)) {
+    // An open case: the agency may tell the social worker directly. Otherwise it
+    // goes through the front door like any contact, which routes it to the case.
+    casework_.add_to_record(w, c, sev);
+    r.reported = r.concern;
     return;
   }
   const AgencyParams& ap = p_.agency[a];
-  if (r.concern >= ap.threshold * r.threshold_factor && static_cast<int64_t>(w.today) - r.last_contact >= p_.recontact_days) {
+  if (r.concern >= ap.threshold * r.threshold_factor && static_cast<int64_t>(w.today) - r.last_contact >= p_.recontact_days &&
+      d.bernoulli(ap.contact_probability)) {
     r.last_contact = w.today;
     const auto delay = static_cast<int32_t>(std::floor(d.exponential(1.0 / std::max(ap.contact_delay, 1e-9))));
     w.agenda.file(w.today + (ap.contact_delay > 0 ? delay : 0), contact_, c, static_cast<uint32_t>(a));

@@ -24,7 +24,7 @@ class Agencies final : public Module {
   struct AgencyParams {
     std::vector<double> sees;  // share of true events seen, by harm category
     int64_t min_age = 0, max_age = 17;
-    double threshold = 0, contact_delay = 0;
+    double threshold = 0, contact_delay = 0, contact_probability = 1;
   };
   struct Params {
     std::array<AgencyParams, kAgencies> agency;

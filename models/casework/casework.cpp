@@ -77,6 +77,15 @@ void Casework::declare_parameters(ParamDeclarer& d) {
   d.real(p_.capacity_weight, {"assessment.capacity_weight", "concern points", 2.0, 0, 20,
                               "concern added in proportion to low carer capacity seen (1 − capacity)",
                               Provenance::placeholder, "EVIDENCE.md FC-1"});
+  const char* weight_src = "weighted caseload models used by local authorities; placeholder sizes";
+  d.real(p_.weight_assessment, {"case_weight.assessment", "weighted cases", 1.0, 0.05, 10,
+                                "weight of an assessment in a worker's caseload", Provenance::placeholder, weight_src});
+  d.real(p_.weight_cin, {"case_weight.child_in_need", "weighted cases", 1.0, 0.05, 10,
+                         "weight of a child-in-need case", Provenance::placeholder, weight_src});
+  d.real(p_.weight_enquiry, {"case_weight.protection_enquiry", "weighted cases", 1.5, 0.05, 10,
+                             "weight of a section 47 enquiry", Provenance::placeholder, weight_src});
+  d.real(p_.weight_plan, {"case_weight.protection_plan", "weighted cases", 1.5, 0.05, 10,
+                          "weight of a child protection case", Provenance::placeholder, weight_src});
   d.real(p_.workload_shift, {"workload_shift", "per unit over cap", 0.5, 0, 10,
                              "thresholds (and the closure threshold) rise by this share for each unit of team caseload "
                              "over the cap", Provenance::placeholder,
@@ -107,6 +116,9 @@ void Casework::declare_state(World& w) {
   m_plans_open_ = w.metrics.add("cp_plans_open", "children", "children on child protection plans", MetricKind::stock);
   m_plan_starts_ = w.metrics.add("cp_plan_starts", "plans", "child protection plans starting", MetricKind::flow);
   m_plan_ends_ = w.metrics.add("cp_plan_ends", "plans", "child protection plans ending", MetricKind::flow);
+  m_plan_days_ = w.metrics.add("cp_plan_days_ended", "days",
+                               "days on plan of the plans ending that day (÷ cp_plan_ends for the mean duration)",
+                               MetricKind::flow);
   m_repeat_plans_ = w.metrics.add("repeat_plans", "plans", "plans starting for a child who had one before", MetricKind::flow);
   m_closures_ = w.metrics.add("case_closures", "cases", "social-care or early-help cases closing", MetricKind::flow);
   m_early_help_starts_ = w.metrics.add("early_help_starts", "children", "early-help episodes starting", MetricKind::flow);
@@ -158,6 +170,16 @@ void Casework::note_referral(World& w, AgentId c) {
   w.children[last_referral_][c] = w.today;
 }
 
+double Casework::case_weight(Status s) const {
+  switch (s) {
+    case Status::assessment: return p_.weight_assessment;
+    case Status::child_in_need: return p_.weight_cin;
+    case Status::protection_enquiry: return p_.weight_enquiry;
+    case Status::protection_plan: return p_.weight_plan;
+    default: return 0.0;
+  }
+}
+
 double Casework::intervention(const World& w, AgentId c, Status s) const {
   double effect = 1.0;
   switch (s) {
@@ -186,6 +208,7 @@ void Casework::set_status(World& w, AgentId c, Status s) {
   if (old == s) return;
   --open_[static_cast<size_t>(old)];
   ++open_[static_cast<size_t>(s)];
+  if (old == Status::protection_plan) w.metrics.add_to(m_plan_days_, w.today - w.children[since_][c]);
   w.children[status_][c] = static_cast<uint8_t>(s);
   w.children[since_][c] = w.today;
   if (s == Status::protection_plan) {
@@ -194,8 +217,9 @@ void Casework::set_status(World& w, AgentId c, Status s) {
     if (w.children[plans_][c] < UINT8_MAX) ++w.children[plans_][c];
   }
   if (old == Status::protection_plan) w.metrics.add_to(m_plan_ends_, 1);
-  if (needs_worker(s) && !needs_worker(old)) wf_.request(w, c);
-  if (!needs_worker(s) && needs_worker(old)) wf_.release(w, c);
+  // Assessments sit with the assessment team, everything after with safeguarding.
+  if (needs_worker(s)) wf_.assign(w, c, s == Status::assessment ? Team::assessment : Team::safeguarding, case_weight(s));
+  else if (needs_worker(old)) wf_.release(w, c);
 
   if (s == Status::early_help) {
     w.metrics.add_to(m_early_help_starts_, 1);
@@ -270,7 +294,10 @@ void Casework::daily(World& w) {
     --open_[static_cast<size_t>(s)];
     ++open_[0];
     w.children[status_][c] = 0;
-    if (s == Status::protection_plan) w.metrics.add_to(m_plan_ends_, 1);
+    if (s == Status::protection_plan) {
+      w.metrics.add_to(m_plan_ends_, 1);
+      w.metrics.add_to(m_plan_days_, w.today - w.children[since_][c]);
+    }
   }
 }
 

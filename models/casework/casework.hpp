@@ -34,6 +34,7 @@ class Casework final : public Module {
     double fade_half_life = 0;
     double stressor_detection = 0, stressor_weight = 0, capacity_weight = 0;
     double workload_shift = 0;
+    double weight_assessment = 1, weight_cin = 1, weight_enquiry = 1, weight_plan = 1;
   };
 
   Casework(FamilyRisk& risk, Workforce& workforce, const Population& pop) : risk_(risk), wf_(workforce), pop_(pop) {}
@@ -78,6 +79,7 @@ class Casework final : public Module {
 
  private:
   double intervention(const World& w, AgentId c, Status s) const;
+  double case_weight(Status s) const;
   void apply_intervention(World& w, AgentId c);
   void daily(World& w);
 
@@ -93,7 +95,7 @@ class Casework final : public Module {
   AgendaKind review_, fade_, early_help_end_;
   std::array<int64_t, kStatuses> open_{};
   std::array<MetricId, kStatuses> m_harm_by_status_{};
-  MetricId m_early_help_open_, m_cin_open_, m_plans_open_, m_plan_starts_, m_plan_ends_, m_repeat_plans_;
+  MetricId m_early_help_open_, m_cin_open_, m_plans_open_, m_plan_starts_, m_plan_ends_, m_repeat_plans_, m_plan_days_;
   MetricId m_referrals_, m_rereferrals_, m_closures_, m_early_help_starts_, m_early_help_offers_, m_cin_starts_;
   std::array<MetricId, kStatuses> m_in_status_{};
 };

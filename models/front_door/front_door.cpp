@@ -99,11 +99,16 @@ void FrontDoor::screen(World& w, const Contact& ct) {
     casework_.add_to_record(w, c, incident);  // an open case: the news goes to the worker
     return;
   }
-  // The screener's estimate: this incident, plus the history it can see, weighted.
-  double history = casework_.record(w, c);
-  if (p_.mash) history += agencies_.all_concern(w, c) - agencies_.concern(w, c, ct.agency);
-  const double estimate = incident + p_.history_weight * history;
-  casework_.add_to_record(w, c, incident);
+  // A MASH gathers what partner agencies hold but have not passed on, and that
+  // picture goes into children's social care's record with the contact, so later
+  // decisions (assessment, enquiry, conference) see it too.
+  double partners = 0;
+  if (p_.mash)
+    for (size_t b = 0; b < kAgencies; ++b)
+      if (b != ct.agency) partners += agencies_.take_unreported(w, c, b);
+  // The screener's estimate: what is new now, plus the record's history, weighted.
+  const double estimate = incident + partners + p_.history_weight * casework_.record(w, c);
+  casework_.add_to_record(w, c, incident + partners);
 
   Draws d = w.rng.draws(kScreening, c, w.today);
   const bool meets_referral = estimate >= casework_.shifted(p_.referral);

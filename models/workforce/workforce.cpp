@@ -8,6 +8,8 @@ namespace {
 constexpr StreamId kLeaving = stream_id("workforce.leaving");
 constexpr StreamId kRecruit = stream_id("workforce.recruitment");
 constexpr double kDaysPerYear = 365.25;
+// Payload of a post-filled entry: team in the low bits, agency flag above.
+constexpr uint32_t kAgencyBit = 0x100;
 }  // namespace
 
 void Workforce::declare_parameters(ParamDeclarer& d) {
@@ -15,17 +17,20 @@ void Workforce::declare_parameters(ParamDeclarer& d) {
                             "case-holding social worker posts (establishment)", Provenance::national,
                             "DfE Children's social work workforce 2024: about 26,000 case-holding FTE in England, "
                             "about 22 per 10,000 children"});
-  d.integer(p_.caseload_cap, {"caseload_cap", "cases per worker", 20, 1, 100,
-                              "most cases a worker is allocated; beyond it cases wait unallocated", Provenance::user,
-                              "a local policy; the seeds record caseloads 'up to 34' (001_a32efb814e300027.txt L32)"});
-  d.real(p_.turnover, {"turnover", "per worker per year", 0.10, 0, 2,
+  d.real(p_.assessment_share, {"assessment_team_share", "share of posts", 0.3, 0.01, 0.99,
+                               "posts in the assessment team; the rest hold child-in-need and protection cases",
+                               Provenance::placeholder, "local team structures vary; no national split"});
+  d.real(p_.caseload_cap, {"caseload_cap", "weighted cases per worker", 20, 1, 100,
+                           "most weighted cases a worker is allocated; beyond it cases wait unallocated",
+                           Provenance::user, "a local policy; the seeds record caseloads 'up to 34' (001_a32efb814e300027.txt L32)"});
+  d.real(p_.turnover, {"turnover", "per worker per year", 0.10, 0, 20,
                        "leaving hazard of a permanent worker at or below the caseload cap", Provenance::placeholder,
                        "fitted so that turnover is near DfE's 14% a year (2023-24) at national caseloads"});
   d.real(p_.turnover_caseload_slope,
-         {"turnover_caseload_slope", "ratio per unit over cap", 2.0, 0, 50,
-          "leaving hazard multiplies by 1 + slope × (caseload/cap − 1) above the cap", Provenance::placeholder,
+         {"turnover_caseload_slope", "ratio per unit of load", 2.0, 0, 50,
+          "leaving hazard multiplies by 1 + slope × (load/cap − 0.8) above 80% of the cap", Provenance::placeholder,
           "direction: EVIDENCE.md WF-1, WF-7 (001_a32efb814e300027.txt L32; 004_cfad9db42d4b51c9.txt ¶5.2.6)"});
-  d.real(p_.agency_turnover, {"agency_turnover", "per worker per year", 0.5, 0, 5,
+  d.real(p_.agency_turnover, {"agency_turnover", "per worker per year", 0.5, 0, 20,
                               "leaving hazard of an agency worker", Provenance::placeholder,
                               "agency assignments are short; no national figure"});
   d.real(p_.agency_fill_share, {"agency_fill_share", "share of vacancies", 0.6, 0, 1,
@@ -47,140 +52,220 @@ void Workforce::declare_state(World& w) {
   worker_ = w.children.add<uint32_t>("worker", "id", "allocated social worker", kNone);
   changes_ = w.children.add<uint8_t>("worker_changes", "changes", "changes of worker during the current case");
   waiting_ = w.children.add<uint8_t>("unallocated", "flag", "case waiting for a worker");
-  caseload_ = w.workers.add<uint16_t>("caseload", "cases", "cases allocated");
+  case_team_ = w.children.add<uint8_t>("case_team", "code", "team holding the case (0 assessment, 1 safeguarding)");
+  case_weight_ = w.children.add<float>("case_weight", "weighted cases", "weight of the case in its worker's caseload");
+  load_ = w.workers.add<float>("load", "weighted cases", "weighted caseload");
+  cases_n_ = w.workers.add<uint16_t>("cases", "cases", "cases allocated");
   agency_ = w.workers.add<uint8_t>("agency", "flag", "1 = agency worker");
+  team_ = w.workers.add<uint8_t>("team", "code", "0 assessment, 1 safeguarding");
   post_filled_ = w.agenda.add_kind("workforce.post_filled");
   m_workers_ = w.metrics.add("social_workers", "workers", "case-holding social workers in post", MetricKind::stock);
+  for (size_t t = 0; t < kTeams; ++t)
+    m_team_workers_[t] = w.metrics.add(std::string("social_workers_") + kTeamNames[t], "workers",
+                                       std::string("social workers in the ") + kTeamNames[t] + " team", MetricKind::stock);
   m_agency_ = w.metrics.add("agency_workers", "workers", "of whom agency workers", MetricKind::stock);
   m_caseload_ = w.metrics.add("caseload_mean", "cases per worker", "allocated cases per case-holding worker", MetricKind::stock);
+  m_weighted_ = w.metrics.add("caseload_weighted_mean", "weighted cases per worker", "weighted caseload per worker",
+                              MetricKind::stock);
+  m_full_ = w.metrics.add("workers_full", "workers", "workers without room for another case of weight 1", MetricKind::stock);
+  m_max_ = w.metrics.add("caseload_max", "weighted cases", "highest weighted caseload of any worker", MetricKind::stock);
   m_unallocated_ = w.metrics.add("unallocated_cases", "cases", "open cases waiting for a worker", MetricKind::stock);
   m_leavers_ = w.metrics.add("worker_leavers", "workers", "social workers leaving", MetricKind::flow);
-  m_vacancies_ = w.metrics.add("vacancies", "posts", "posts with no worker (including those covered later by agency)",
+  m_vacancies_ = w.metrics.add("vacancies", "posts", "posts with nobody in them, waiting for a permanent or agency worker",
                                MetricKind::stock);
   m_cost_ = w.metrics.add("staff_cost", "£", "cost of case-holding social workers", MetricKind::flow);
 }
 
 void Workforce::initialise(World& w) {
-  posts_ = std::max<int64_t>(1, std::llround(p_.posts_per_10k / 1e4 * static_cast<double>(w.children.active_count())));
-  for (int64_t i = 0; i < posts_; ++i) hire(w, false);
+  const double posts = p_.posts_per_10k / 1e4 * static_cast<double>(w.children.active_count());
+  const auto assessment = std::max<int64_t>(1, std::llround(posts * p_.assessment_share));
+  const auto safeguarding = std::max<int64_t>(1, std::llround(posts) - assessment);
+  for (int64_t i = 0; i < assessment; ++i) hire(w, Team::assessment, false);
+  for (int64_t i = 0; i < safeguarding; ++i) hire(w, Team::safeguarding, false);
 }
 
-void Workforce::hire(World& w, bool agency) {
+void Workforce::hire(World& w, Team team, bool agency) {
   const AgentId id = w.workers.add_rows(1);
   w.workers[agency_][id] = agency;
+  w.workers[team_][id] = static_cast<uint8_t>(team);
   agency_count_ += agency;
   cases_.emplace_back();
-  by_load_.insert({0, id});
+  by_load_[static_cast<size_t>(team)].insert({0.0, id});
 }
 
 double Workforce::pressure() const {
-  const auto n = static_cast<double>(by_load_.size());
-  if (n == 0) return open_cases_ > 0 ? 10.0 : 0.0;
-  return static_cast<double>(open_cases_) / (n * static_cast<double>(p_.caseload_cap));
+  size_t n = 0;
+  for (const auto& t : by_load_) n += t.size();
+  if (n == 0) return open_weight_ > 0 ? 10.0 : 0.0;
+  return open_weight_ / (static_cast<double>(n) * p_.caseload_cap);
+}
+
+bool Workforce::has_room(Team team, double weight) const {
+  const Load& l = by_load_[static_cast<size_t>(team)];
+  return !l.empty() && l.begin()->first + weight <= p_.caseload_cap + 1e-9;
 }
 
 void Workforce::allocate(World& w, AgentId child, AgentId worker) {
-  auto& load = w.workers[caseload_][worker];
-  by_load_.erase({load, worker});
-  ++load;
-  by_load_.insert({load, worker});
+  const auto t = static_cast<size_t>(w.workers[team_][worker]);
+  auto& load = w.workers[load_][worker];
+  by_load_[t].erase({load, worker});
+  load += w.children[case_weight_][child];
+  by_load_[t].insert({load, worker});
+  ++w.workers[cases_n_][worker];
   cases_[worker].push_back(child);
-  if (w.children[worker_][child] != kNone) ++w.children[changes_][child];
   w.children[worker_][child] = worker;
 }
 
-void Workforce::request(World& w, AgentId child) {
-  ++open_cases_;
-  if (!by_load_.empty() && by_load_.begin()->first < p_.caseload_cap) {
-    allocate(w, child, by_load_.begin()->second);
-  } else {
-    w.children[waiting_][child] = 1;
-    queue_.push_back(child);
-    ++queued_;
+// Take the case off its worker (the case stays open).
+void Workforce::unallocate(World& w, AgentId child) {
+  const AgentId worker = w.children[worker_][child];
+  if (worker == kNone) return;
+  const auto t = static_cast<size_t>(w.workers[team_][worker]);
+  auto& list = cases_[worker];
+  list.erase(std::find(list.begin(), list.end(), child));
+  auto& load = w.workers[load_][worker];
+  by_load_[t].erase({load, worker});
+  load = std::max(0.0f, load - w.children[case_weight_][child]);
+  if (list.empty()) load = 0;  // no drift from float sums
+  by_load_[t].insert({load, worker});
+  --w.workers[cases_n_][worker];
+  w.children[worker_][child] = kNone;
+}
+
+void Workforce::enqueue(World& w, AgentId child) {
+  w.children[waiting_][child] = 1;
+  queue_[w.children[case_team_][child]].push_back(child);
+  ++queued_;
+}
+
+void Workforce::assign(World& w, AgentId child, Team team, double weight) {
+  const bool open = w.children[worker_][child] != kNone || w.children[waiting_][child];
+  open_weight_ += weight - (open ? w.children[case_weight_][child] : 0.0);
+  const bool same_team = open && w.children[case_team_][child] == static_cast<uint8_t>(team);
+  const AgentId current = w.children[worker_][child];
+  if (same_team && current != kNone) {  // re-weight in place
+    const auto t = static_cast<size_t>(team);
+    auto& load = w.workers[load_][current];
+    by_load_[t].erase({load, current});
+    load += static_cast<float>(weight) - w.children[case_weight_][child];
+    by_load_[t].insert({load, current});
+    w.children[case_weight_][child] = static_cast<float>(weight);
+    return;
   }
+  if (same_team) {  // still waiting in the same queue
+    w.children[case_weight_][child] = static_cast<float>(weight);
+    return;
+  }
+  // A new case, or a transfer between teams (a change of worker: WF-5).
+  if (open) {
+    if (current != kNone) unallocate(w, child);
+    if (w.children[waiting_][child]) {
+      w.children[waiting_][child] = 0;  // left in the old queue, skipped lazily
+      --queued_;
+    }
+    ++w.children[changes_][child];
+  }
+  w.children[case_team_][child] = static_cast<uint8_t>(team);
+  w.children[case_weight_][child] = static_cast<float>(weight);
+  if (has_room(team, weight)) allocate(w, child, by_load_[static_cast<size_t>(team)].begin()->second);
+  else enqueue(w, child);
 }
 
 void Workforce::release(World& w, AgentId child) {
-  --open_cases_;
+  const bool open = w.children[worker_][child] != kNone || w.children[waiting_][child];
+  if (!open) return;
+  open_weight_ -= w.children[case_weight_][child];
   if (w.children[waiting_][child]) {
     w.children[waiting_][child] = 0;  // removed from the queue lazily
     --queued_;
   }
-  const AgentId worker = w.children[worker_][child];
-  w.children[worker_][child] = kNone;
+  unallocate(w, child);
   w.children[changes_][child] = 0;
-  if (worker == kNone) return;
-  auto& list = cases_[worker];
-  list.erase(std::find(list.begin(), list.end(), child));
-  auto& load = w.workers[caseload_][worker];
-  by_load_.erase({load, worker});
-  --load;
-  by_load_.insert({load, worker});
 }
 
 void Workforce::leave(World& w, AgentId worker) {
-  by_load_.erase({w.workers[caseload_][worker], worker});
+  const auto t = static_cast<size_t>(w.workers[team_][worker]);
+  by_load_[t].erase({w.workers[load_][worker], worker});
   agency_count_ -= w.workers[agency_][worker];
   w.workers.deactivate(worker);
   // The worker's cases go to colleagues with room, or join the queue: a change of
   // worker either way (WF-3, WF-5).
   std::vector<AgentId> orphaned;
   orphaned.swap(cases_[worker]);
-  w.workers[caseload_][worker] = 0;
   for (AgentId child : orphaned) {
-    if (!by_load_.empty() && by_load_.begin()->first < p_.caseload_cap) {
-      allocate(w, child, by_load_.begin()->second);
-    } else {
-      ++w.children[changes_][child];
-      w.children[worker_][child] = kNone;
-      w.children[waiting_][child] = 1;
-      queue_.push_back(child);
-      ++queued_;
-    }
+    w.children[worker_][child] = kNone;
+    ++w.children[changes_][child];
+    const double weight = w.children[case_weight_][child];
+    if (has_room(static_cast<Team>(t), weight)) allocate(w, child, by_load_[t].begin()->second);
+    else enqueue(w, child);
   }
+  w.workers[load_][worker] = 0;
+  w.workers[cases_n_][worker] = 0;
   // The post is refilled: by an agency worker soon, or permanently after recruitment.
   ++vacancies_;
   Draws d = w.rng.draws(kRecruit, worker, w.today);
   const bool agency = d.bernoulli(p_.agency_fill_share);
   const double mean = agency ? p_.agency_fill_days : p_.recruitment_days;
-  w.agenda.file(w.today + static_cast<int32_t>(d.days_until(1.0 / mean)), post_filled_, worker, agency);
+  w.agenda.file(w.today + static_cast<int32_t>(d.days_until(1.0 / mean)), post_filled_, worker,
+                static_cast<uint32_t>(t) | (agency ? kAgencyBit : 0u));
 }
 
 void Workforce::daily(World& w) {
   for (const AgendaEntry& e : w.agenda.due(w.today, post_filled_)) {
     --vacancies_;
-    hire(w, e.payload != 0);
+    hire(w, static_cast<Team>(e.payload & 0xff), (e.payload & kAgencyBit) != 0);
   }
-  // Leaving: a daily hazard per worker from today's caseload.
+  // Leaving: a daily hazard per worker from today's load. The slope starts at 80%
+  // of the cap: caseloads are felt before they hit the ceiling.
   std::vector<AgentId> leavers;
-  for (const auto& [load, id] : by_load_) {
-    const double ratio = static_cast<double>(load) / static_cast<double>(p_.caseload_cap);
-    const double base = w.workers[agency_][id] ? p_.agency_turnover : p_.turnover;
-    const double hazard = base * (1.0 + p_.turnover_caseload_slope * std::max(0.0, ratio - 1.0)) / kDaysPerYear;
-    if (w.rng.draws(kLeaving, id, w.today).bernoulli(hazard)) leavers.push_back(id);
-  }
+  for (const auto& team : by_load_)
+    for (const auto& [load, id] : team) {
+      const double ratio = load / p_.caseload_cap;
+      const double base = w.workers[agency_][id] ? p_.agency_turnover : p_.turnover;
+      const double hazard = base * (1.0 + p_.turnover_caseload_slope * std::max(0.0, ratio - 0.8)) / kDaysPerYear;
+      if (w.rng.draws(kLeaving, id, w.today).bernoulli(hazard)) leavers.push_back(id);
+    }
   std::sort(leavers.begin(), leavers.end());
   for (AgentId id : leavers) leave(w, id);
   w.metrics.add_to(m_leavers_, static_cast<double>(leavers.size()));
-  // Allocate waiting cases while anyone has room.
-  while (!queue_.empty() && !by_load_.empty() && by_load_.begin()->first < p_.caseload_cap) {
-    const AgentId child = queue_.front();
-    queue_.pop_front();
-    if (!w.children[waiting_][child]) continue;  // closed while waiting
-    w.children[waiting_][child] = 0;
-    --queued_;
-    allocate(w, child, by_load_.begin()->second);
+  // Allocate waiting cases, oldest first, while anyone in the team has room.
+  for (size_t t = 0; t < kTeams; ++t) {
+    auto& q = queue_[t];
+    while (!q.empty()) {
+      const AgentId child = q.front();
+      if (!w.children[waiting_][child] || w.children[case_team_][child] != t) {
+        q.pop_front();  // closed or transferred while waiting
+        continue;
+      }
+      if (!has_room(static_cast<Team>(t), w.children[case_weight_][child])) break;
+      q.pop_front();
+      w.children[waiting_][child] = 0;
+      --queued_;
+      allocate(w, child, by_load_[t].begin()->second);
+    }
   }
-  while (!queue_.empty() && !w.children[waiting_][queue_.front()]) queue_.pop_front();
 }
 
 void Workforce::plan_day(DayPlan& plan) {
   plan.serial(Phase::agencies, "workforce.leaving_recruitment_allocation", [this](World& w) { daily(w); });
   plan.serial(Phase::accounting, "workforce.stocks", [this](World& w) {
-    const auto n = static_cast<double>(by_load_.size());
+    double n = 0, cases = 0, load = 0, full = 0, max_load = 0;
+    for (size_t t = 0; t < kTeams; ++t) {
+      w.metrics.set(m_team_workers_[t], static_cast<double>(by_load_[t].size()));
+      n += static_cast<double>(by_load_[t].size());
+      for (const auto& [l, id] : by_load_[t]) {
+        cases += w.workers[cases_n_][id];
+        load += l;
+        full += l + 1.0 > p_.caseload_cap + 1e-9;
+        max_load = std::max(max_load, l);
+      }
+    }
     w.metrics.set(m_workers_, n);
     w.metrics.set(m_agency_, static_cast<double>(agency_count_));
-    w.metrics.set(m_caseload_, n > 0 ? static_cast<double>(open_cases_ - queued_) / n : 0.0);
+    w.metrics.set(m_caseload_, n > 0 ? cases / n : 0.0);
+    w.metrics.set(m_weighted_, n > 0 ? load / n : 0.0);
+    w.metrics.set(m_full_, full);
+    w.metrics.set(m_max_, max_load);
     w.metrics.set(m_unallocated_, static_cast<double>(queued_));
     w.metrics.set(m_vacancies_, static_cast<double>(vacancies_));
     const double agency = static_cast<double>(agency_count_);

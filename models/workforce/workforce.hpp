@@ -1,10 +1,13 @@
 #pragma once
-// Workforce: case-holding social workers (permanent and agency), their caseloads,
-// allocation of cases up to a cap, an unallocated queue when every worker is full,
-// vacancies filled after a lead time, and leaving with a hazard that rises with
-// caseload (EVIDENCE.md §3.4: WF-1 high caseloads cut quality, WF-3 turnover loses
-// knowledge, WF-5 a change of worker resets the child's trust). Team pressure —
-// caseloads against the cap — is what bends thresholds (decision-making ecology).
+// Workforce: case-holding social workers (permanent and agency) in teams, with
+// caseloads weighted by case type up to a cap, a queue of unallocated cases per
+// team when every worker is full, vacancies filled after a lead time, and leaving
+// with a hazard that rises with caseload (EVIDENCE.md §3.4: WF-1 high caseloads cut
+// quality, WF-3 turnover loses knowledge, WF-5 a change of worker resets the
+// child's trust). Team pressure — weighted caseloads against the cap — is what
+// bends thresholds (decision-making ecology). The front door's own capacity is a
+// front_door parameter; a children-in-care team arrives with the care module.
+#include <array>
 #include <deque>
 #include <set>
 
@@ -12,12 +15,16 @@
 
 namespace sgsim::models {
 
+enum class Team : uint8_t { assessment = 0, safeguarding = 1 };  // safeguarding: child in need and protection
+inline constexpr size_t kTeams = 2;
+inline constexpr std::array<const char*, kTeams> kTeamNames = {"assessment", "safeguarding"};
+
 class Workforce final : public Module {
  public:
   static constexpr AgentId kNone = UINT32_MAX;
   struct Params {
-    double posts_per_10k = 0;
-    int64_t caseload_cap = 0;
+    double posts_per_10k = 0, assessment_share = 0;
+    double caseload_cap = 0;
     double turnover = 0, turnover_caseload_slope = 0, agency_turnover = 0;
     double agency_fill_share = 0, agency_fill_days = 0, recruitment_days = 0;
     double salary_permanent = 0, salary_agency = 0;
@@ -25,46 +32,57 @@ class Workforce final : public Module {
 
   std::string_view name() const override { return "workforce"; }
   std::string_view summary() const override {
-    return "case-holding social workers: caseload cap, allocation queue, vacancies, recruitment, leaving, agency staff";
+    return "social workers in teams: weighted caseload cap, allocation queues, vacancies, recruitment, leaving, "
+           "agency staff, staff cost";
   }
   void declare_parameters(ParamDeclarer&) override;
   void declare_state(World&) override;
   void initialise(World&) override;
   void plan_day(DayPlan&) override;
 
-  // A case needs a worker: allocate the least-loaded worker under the cap, or queue.
-  void request(World& w, AgentId child);
+  // The child's case needs a worker of `team` carrying `weight`: keeps the current
+  // worker if in that team (re-weighting the case), otherwise allocates the
+  // least-loaded worker with room (a transfer counts as a change of worker), or queues.
+  void assign(World& w, AgentId child, Team team, double weight);
   // The case closed: free the worker (or leave the queue).
   void release(World& w, AgentId child);
   AgentId worker_of(const World& w, AgentId child) const { return w.children[worker_][child]; }
   int worker_changes(const World& w, AgentId child) const { return w.children[changes_][child]; }
-  int caseload_of(const World& w, AgentId worker) const { return w.workers[caseload_][worker]; }
-  // Open cases per case-holding worker over the cap (1 = exactly at the cap), counting
-  // unallocated cases: the pressure that shifts thresholds and shortens casework.
+  // Weighted caseload of a worker over the cap (1 = at the cap).
+  double caseload_ratio(const World& w, AgentId worker) const { return w.workers[load_][worker] / p_.caseload_cap; }
+  // Weighted open cases (allocated and waiting) per worker, over the cap: the
+  // pressure that shifts thresholds and shortens casework.
   double pressure() const;
-  double caseload_ratio(const World& w, AgentId worker) const {
-    return static_cast<double>(w.workers[caseload_][worker]) / static_cast<double>(p_.caseload_cap);
-  }
   const Params& params() const { return p_; }
 
  private:
-  void hire(World& w, bool agency);
+  using Load = std::set<std::pair<double, AgentId>>;  // workers by weighted load, then id
+  void hire(World& w, Team team, bool agency);
+  bool has_room(Team team, double weight) const;
   void allocate(World& w, AgentId child, AgentId worker);
+  void unallocate(World& w, AgentId child);
+  void enqueue(World& w, AgentId child);
   void leave(World& w, AgentId worker);
   void daily(World& w);
 
   Params p_;
-  Col<uint32_t> worker_;   // children: allocated worker
-  Col<uint8_t> changes_;   // children: worker changes during the current case
-  Col<uint8_t> waiting_;   // children: in the unallocated queue
-  Col<uint16_t> caseload_; // workers
-  Col<uint8_t> agency_;    // workers: 1 = agency
+  Col<uint32_t> worker_;    // children: allocated worker
+  Col<uint8_t> changes_;    // children: worker changes during the current case
+  Col<uint8_t> waiting_;    // children: in a team's unallocated queue
+  Col<uint8_t> case_team_;  // children: team the case belongs to
+  Col<float> case_weight_;  // children: weight of the case
+  Col<float> load_;         // workers: weighted caseload
+  Col<uint16_t> cases_n_;   // workers: cases
+  Col<uint8_t> agency_, team_;
   AgendaKind post_filled_;
-  MetricId m_workers_, m_agency_, m_caseload_, m_unallocated_, m_leavers_, m_vacancies_, m_cost_;
-  std::set<std::pair<uint16_t, AgentId>> by_load_;  // active workers by caseload (then id)
-  std::vector<std::vector<AgentId>> cases_;         // per worker
-  std::deque<AgentId> queue_;
-  int64_t queued_ = 0, open_cases_ = 0, posts_ = 0, vacancies_ = 0, agency_count_ = 0;
+  MetricId m_workers_, m_agency_, m_caseload_, m_weighted_, m_full_, m_max_, m_unallocated_, m_leavers_, m_vacancies_,
+      m_cost_;
+  std::array<MetricId, kTeams> m_team_workers_{};
+  std::array<Load, kTeams> by_load_;
+  std::vector<std::vector<AgentId>> cases_;  // per worker
+  std::array<std::deque<AgentId>, kTeams> queue_;
+  int64_t queued_ = 0, agency_count_ = 0, vacancies_ = 0;
+  double open_weight_ = 0;
 };
 
 }  // namespace sgsim::models

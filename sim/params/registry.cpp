@@ -215,7 +215,10 @@ void ParamDeclarer::real(double& target, Real d) {
   ParamSpec s = spec(d.name, ParamType::real, d.unit, d.def, d.meaning, d.provenance, d.source);
   s.min = d.min;
   s.max = d.max;
-  reg_.add(std::move(s), [&target](const ParamValue& v) { target = std::get<double>(v); });
+  // A whole number given for a real (from code or a test) is the same number.
+  reg_.add(std::move(s), [&target](const ParamValue& v) {
+    target = std::holds_alternative<int64_t>(v) ? static_cast<double>(std::get<int64_t>(v)) : std::get<double>(v);
+  });
 }
 
 void ParamDeclarer::integer(int64_t& target, Integer d) {

@@ -63,7 +63,10 @@ def run(cmd, **kw):
 def main(tmp):
     out = os.path.join(tmp, "england.h5")
     p = run([SGSIM, "run", ENGLAND, "-o", out, "--scale", str(SCALE), "-r", str(REPLICATES),
-             "--seed", str(SEED), "--set", f"run.days={DAYS}"])
+             "--seed", str(SEED), "--set", f"run.days={DAYS}",
+             # No burn-in, so that child_days (which counts burn-in days too) can be
+             # checked against the population series.
+             "--set", "run.burn_in_days=0"])
     if not check("sgsim run england.yaml (small) exits 0", p.returncode == 0,
                  f"exit {p.returncode}\n{p.stderr}"):
         return

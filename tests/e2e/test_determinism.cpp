@@ -79,6 +79,7 @@ TEST(Determinism, BurnInIsTheSameRunWithItsStartLeftOut) {
   apply_override(from_earlier, "run.start_date=" + format_iso(Date{make_date(2024, 4, 1).serial - 200}),
                  model->registry);
   apply_override(from_earlier, "run.days=500", model->registry);
+  apply_override(from_earlier, "run.burn_in_days=0", model->registry);  // whatever england.yaml sets
   RunOptions opt;
   opt.scale = 0.002;
   const ReplicateResult a = run_replicate(with_burn_in, models::make_modules, 0, opt);

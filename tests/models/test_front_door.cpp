@@ -75,14 +75,19 @@ TEST(FrontDoor, AssessmentsTakeTheConfiguredWorkingDays) {
 }
 
 // A MASH lets screening see every agency's record, so more of the children at high
-// true risk reach a child protection plan (same seed: a paired comparison). The
-// margin (5% relative) is far above the run-to-run noise of this paired difference.
+// true risk reach a child protection plan (same seed: a paired comparison). Staff
+// are ample and thresholds do not drift with workload here: with scarce staff the
+// extra referrals raise caseloads, thresholds rise and fewer plans can result
+// (the decision-making ecology), which is a different question.
 TEST(FrontDoor, MashRaisesTheShareOfHighRiskChildrenWhoReachAPlan) {
   auto share_reaching_plan = [](bool mash) {
     // A front door that screens out a single incident: what else is known decides.
     auto v = with(whole_system(40000, 730), {{"front_door.mash", mash},
                                              {"front_door.thresholds.referral", 2.5},
-                                             {"front_door.thresholds.assessment", 2.6}});
+                                             {"front_door.thresholds.assessment", 2.6},
+                                             {"family_risk.high_risk_threshold", 1.0},
+                                             {"workforce.posts_per_10k", 60.0},
+                                             {"casework.workload_shift", 0.0}});
     Simulation sim(scenario(v), models::make_modules, 0, RunOptions{});
     World& w = sim.world();
     const auto high = w.children.find<uint8_t>("high_true_risk");
@@ -98,6 +103,8 @@ TEST(FrontDoor, MashRaisesTheShareOfHighRiskChildrenWhoReachAPlan) {
     }
     size_t reached = 0;
     for (AgentId c : at_risk) reached += planned.count(c);
+
+    EXPECT_GT(at_risk.size(), 1000u);
     return static_cast<double>(reached) / static_cast<double>(at_risk.size());
   };
   const double off = share_reaching_plan(false), on = share_reaching_plan(true);
