@@ -119,8 +119,7 @@ void FrontDoor::screen(World& w, const Contact& ct) {
     } else if (estimate >= casework_.shifted(p_.assessment)) {
       start_assessment(w, c);
     } else {
-      w.metrics.add_to(m_referral_nfa_, 1);
-      if (s == Status::early_help) casework_.set_status(w, c, Status::none);
+      w.metrics.add_to(m_referral_nfa_, 1);  // any early help already open carries on
     }
     return;
   }
