@@ -32,11 +32,18 @@ TARGETS = [
     ("initial conferences per 10k", "icpcs", "rate10k", 60.0, None),
     ("CP plans starting per 10k", "cp_plan_starts", "rate10k", 51.0, None),
     ("CP plans open per 10k", "cp_plans_open", "stock10k", 40.0, None),
-    ("children in need per 10k", "cin_open", "stock10k", 333.0, None),
+    ("children in need per 10k", "cin_open", "stock10k", 333.0, None),  # see CARE_NOT_MODELLED
     ("caseload per worker", "caseload_mean", "value", 16.0, None),
     ("worker turnover (per year)", "worker_leavers", "turnover", 0.14, "social_workers"),
     ("agency share of workers", "agency_workers", "stockshare", 0.18, "social_workers"),
 ]
+
+# DfE's children in need at 31 March (333 per 10k) include children looked
+# after (70 per 10k, the §8 row below it). Until the care module exists no
+# simulated child is looked after, so the simulated stock is compared with
+# the children in need who are not looked after: 333 - 70 = 263.
+LOOKED_AFTER_PER_10K = 70.0
+CARE_NOT_MODELLED_NOTE = "target excludes children looked after (70 per 10k): care is not modelled yet"
 
 # Reported, not fitted: (label, numerator, kind, denominator, note)
 CHECKS = [
@@ -93,9 +100,12 @@ def evaluate(group):
     rows = []
     for label, metric, kind, target, den in TARGETS:
         mean, sd = measure(group, metric, kind, den)
+        note = ""
+        if metric == "cin_open" and "looked_after" not in ts:
+            target, note = target - LOOKED_AFTER_PER_10K, CARE_NOT_MODELLED_NOTE
         diff = (mean - target) / target
         rows.append({"label": label, "metric": metric, "simulated": mean, "sd": sd, "target": target,
-                     "diff": diff, "within": abs(diff) <= 0.10})
+                     "diff": diff, "within": abs(diff) <= 0.10, "note": note})
     checks = []
     for label, metric, kind, den, note in CHECKS:
         if metric not in ts or (den is not None and den not in ts):
@@ -135,7 +145,8 @@ def main(argv=None):
     print(f"{'measure':48}{'simulated':>12}{'sd':>8}{'target':>10}{'diff':>8}")
     for r in rows:
         flag = "" if r["within"] else "  <-- outside ±10%"
-        print(f"{r['label']:48}{r['simulated']:12.3f}{r['sd']:8.3f}{r['target']:10.3f}{r['diff']:+8.1%}{flag}")
+        note = f"  ({r['note']})" if r["note"] else ""
+        print(f"{r['label']:48}{r['simulated']:12.3f}{r['sd']:8.3f}{r['target']:10.3f}{r['diff']:+8.1%}{flag}{note}")
     if not args.no_checks and checks:
         print("\nnot fitted, reported to check against")
         for c in checks:

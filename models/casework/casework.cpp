@@ -192,8 +192,8 @@ double Casework::intervention(const World& w, AgentId c, Status s) const {
   const AgentId worker = wf_.worker_of(w, c);
   if (worker == Workforce::kNone) return 1.0;  // unallocated: no one is doing the work
   const double over = std::max(0.0, wf_.caseload_ratio(w, worker) - 1.0);
-  const double quality =
-      std::pow(1.0 - p_.change_quality_loss, wf_.worker_changes(w, c)) / (1.0 + p_.caseload_quality_slope * over);
+  const double quality = std::pow(1.0 - p_.change_quality_loss, wf_.worker_changes(w, c)) *
+                         wf_.management_quality(w, worker) / (1.0 + p_.caseload_quality_slope * over);
   return 1.0 - (1.0 - effect) * quality;
 }
 

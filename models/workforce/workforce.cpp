@@ -13,10 +13,15 @@ constexpr uint32_t kAgencyBit = 0x100;
 }  // namespace
 
 void Workforce::declare_parameters(ParamDeclarer& d) {
-  d.real(p_.posts_per_10k, {"posts_per_10k", "posts per 10,000 children", 22, 0.5, 200,
-                            "case-holding social worker posts (establishment)", Provenance::national,
+  // Children looked after are about 70 of the 333 per 10,000 children in need
+  // (DfE 2024), and their cases are held by children-in-care teams that arrive
+  // with the care module; until then the posts here are the rest: 22 × 263/333.
+  d.real(p_.posts_per_10k, {"posts_per_10k", "posts per 10,000 children", 17.4, 0.5, 200,
+                            "case-holding social worker posts (establishment) in the assessment and safeguarding teams",
+                            Provenance::national,
                             "DfE Children's social work workforce 2024: about 26,000 case-holding FTE in England, "
-                            "about 22 per 10,000 children"});
+                            "about 22 per 10,000 children, less the share holding looked-after children's cases "
+                            "(70 of 333 children in need per 10,000, DfE 2024)"});
   d.real(p_.assessment_share, {"assessment_team_share", "share of posts", 0.3, 0.01, 0.99,
                                "posts in the assessment team; the rest hold child-in-need and protection cases",
                                Provenance::placeholder, "local team structures vary; no national split"});
@@ -46,6 +51,7 @@ void Workforce::declare_parameters(ParamDeclarer& d) {
   d.real(p_.salary_agency, {"cost_agency", "£ per worker-year", 95000, 0, 500000,
                             "cost of an agency social worker", Provenance::placeholder,
                             "agency premium of about half again; no single national figure"});
+  managers_.declare_parameters(d);
 }
 
 void Workforce::declare_state(World& w) {
@@ -58,6 +64,8 @@ void Workforce::declare_state(World& w) {
   cases_n_ = w.workers.add<uint16_t>("cases", "cases", "cases allocated");
   agency_ = w.workers.add<uint8_t>("agency", "flag", "1 = agency worker");
   team_ = w.workers.add<uint8_t>("team", "code", "0 assessment, 1 safeguarding");
+  unit_ = w.workers.add<uint32_t>("manager_unit", "id", "team manager's unit the worker belongs to");
+  managers_.declare_state(w);
   post_filled_ = w.agenda.add_kind("workforce.post_filled");
   m_workers_ = w.metrics.add("social_workers", "workers", "case-holding social workers in post", MetricKind::stock);
   for (size_t t = 0; t < kTeams; ++t)
@@ -80,14 +88,17 @@ void Workforce::initialise(World& w) {
   const double posts = p_.posts_per_10k / 1e4 * static_cast<double>(w.children.active_count());
   const auto assessment = std::max<int64_t>(1, std::llround(posts * p_.assessment_share));
   const auto safeguarding = std::max<int64_t>(1, std::llround(posts) - assessment);
+  managers_.add_team(w, static_cast<double>(assessment));  // in Team order
+  managers_.add_team(w, static_cast<double>(safeguarding));
   for (int64_t i = 0; i < assessment; ++i) hire(w, Team::assessment, false);
   for (int64_t i = 0; i < safeguarding; ++i) hire(w, Team::safeguarding, false);
 }
 
-void Workforce::hire(World& w, Team team, bool agency) {
+void Workforce::hire(World& w, Team team, bool agency, uint32_t unit) {
   const AgentId id = w.workers.add_rows(1);
   w.workers[agency_][id] = agency;
   w.workers[team_][id] = static_cast<uint8_t>(team);
+  w.workers[unit_][id] = unit != kNone ? unit : managers_.unit_for_hire(static_cast<size_t>(team));
   agency_count_ += agency;
   cases_.emplace_back();
   by_load_[static_cast<size_t>(team)].insert({0.0, id});
@@ -211,9 +222,11 @@ void Workforce::leave(World& w, AgentId worker) {
 }
 
 void Workforce::daily(World& w) {
+  managers_.daily(w);
   for (const AgendaEntry& e : w.agenda.due(w.today, post_filled_)) {
     --vacancies_;
-    hire(w, static_cast<Team>(e.payload & 0xff), (e.payload & kAgencyBit) != 0);
+    // The new worker takes the leaver's post, in the leaver's team and unit.
+    hire(w, static_cast<Team>(e.payload & 0xff), (e.payload & kAgencyBit) != 0, w.workers[unit_][e.id]);
   }
   // Leaving: a daily hazard per worker from today's load. The slope starts at 80%
   // of the cap: caseloads are felt before they hit the ceiling.
@@ -268,6 +281,7 @@ void Workforce::plan_day(DayPlan& plan) {
     w.metrics.set(m_max_, max_load);
     w.metrics.set(m_unallocated_, static_cast<double>(queued_));
     w.metrics.set(m_vacancies_, static_cast<double>(vacancies_));
+    managers_.record(w);
     const double agency = static_cast<double>(agency_count_);
     w.metrics.add_to(m_cost_, ((n - agency) * p_.salary_permanent + agency * p_.salary_agency) / kDaysPerYear);
   });

@@ -11,6 +11,7 @@
 #include <deque>
 #include <set>
 
+#include "models/workforce/managers.hpp"
 #include "sim/schedule/module.hpp"
 
 namespace sgsim::models {
@@ -50,6 +51,8 @@ class Workforce final : public Module {
   int worker_changes(const World& w, AgentId child) const { return w.children[changes_][child]; }
   // Weighted caseload of a worker over the cap (1 = at the cap).
   double caseload_ratio(const World& w, AgentId worker) const { return w.workers[load_][worker] / p_.caseload_cap; }
+  // Share of casework quality kept under the worker's team manager (interim managers: WF-2).
+  double management_quality(const World& w, AgentId worker) const { return managers_.quality(w.workers[unit_][worker]); }
   // Weighted open cases (allocated and waiting) per worker, over the cap: the
   // pressure that shifts thresholds and shortens casework.
   double pressure() const;
@@ -57,7 +60,7 @@ class Workforce final : public Module {
 
  private:
   using Load = std::set<std::pair<double, AgentId>>;  // workers by weighted load, then id
-  void hire(World& w, Team team, bool agency);
+  void hire(World& w, Team team, bool agency, uint32_t unit = kNone);
   bool has_room(Team team, double weight) const;
   void allocate(World& w, AgentId child, AgentId worker);
   void unallocate(World& w, AgentId child);
@@ -74,6 +77,8 @@ class Workforce final : public Module {
   Col<float> load_;         // workers: weighted caseload
   Col<uint16_t> cases_n_;   // workers: cases
   Col<uint8_t> agency_, team_;
+  Col<uint32_t> unit_;  // workers: the manager's unit within the team
+  TeamManagers managers_;
   AgendaKind post_filled_;
   MetricId m_workers_, m_agency_, m_caseload_, m_weighted_, m_full_, m_max_, m_unallocated_, m_leavers_, m_vacancies_,
       m_cost_;
