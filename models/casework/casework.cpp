@@ -6,6 +6,11 @@ namespace sgsim::models {
 namespace {
 constexpr StreamId kEarlyHelp = stream_id("casework.early_help");
 constexpr StreamId kReview = stream_id("casework.cin_review");
+// Finding stressors and asking for consent draw from streams of their own
+// (combined with the caller's), so they are never the same number as another
+// decision the caller takes for the child that day.
+constexpr StreamId kHousehold = stream_id("casework.assess_household");
+constexpr StreamId kConsent = stream_id("casework.early_help_consent");
 constexpr double kDaysPerYear = 365.25;
 constexpr int32_t kNever = INT32_MIN;
 constexpr int32_t kRereferralWindow = 365;  // DfE: a referral within 12 months of the previous one
@@ -87,8 +92,8 @@ void Casework::declare_parameters(ParamDeclarer& d) {
   d.real(p_.weight_plan, {"case_weight.protection_plan", "weighted cases", 1.5, 0.05, 10,
                           "weight of a child protection case", Provenance::placeholder, weight_src});
   d.real(p_.workload_shift, {"workload_shift", "per unit over cap", 0.5, 0, 10,
-                             "thresholds (and the closure threshold) rise by this share for each unit of team caseload "
-                             "over the cap", Provenance::placeholder,
+                             "thresholds (and the closure threshold) rise by this share for each unit by which the "
+                             "weighted open cases (allocated and queued) per worker exceed the cap", Provenance::placeholder,
                              "decision-making ecology; EVIDENCE.md TE-8 (closure under demand, 003_ea48d82efd16a722.txt "
                              "L692)"});
 }
@@ -154,7 +159,7 @@ void Casework::add_to_record(World& w, AgentId c, double sev) {
 }
 
 double Casework::assess_household(World& w, AgentId c, StreamId stream) {
-  Draws d = w.rng.draws(stream, c, w.today);
+  Draws d = w.rng.draws(stream ^ kHousehold, c, w.today);
   const AgentId hh = w.children[pop_.columns().household][c];
   double score = p_.capacity_weight * (1.0 - risk_.capacity(w, hh));
   for (size_t s = 0; s < FamilyRisk::kStressors; ++s)
@@ -248,10 +253,13 @@ void Casework::set_status(World& w, AgentId c, Status s) {
 void Casework::offer_early_help(World& w, AgentId c, StreamId stream) {
   if (status(w, c) != Status::none) return;
   w.metrics.add_to(m_early_help_offers_, 1);
-  if (w.rng.draws(stream, c, w.today).bernoulli(p_.early_help_consent)) set_status(w, c, Status::early_help);
+  if (w.rng.draws(stream ^ kConsent, c, w.today).bernoulli(p_.early_help_consent)) set_status(w, c, Status::early_help);
 }
 
 void Casework::daily(World& w) {
+  // A case that gained or lost its worker: the intervention's strength follows.
+  for (AgentId c : wf_.reallocated())
+    if (w.children.active(c)) apply_intervention(w, c);
   // True harm by the child's status: what each tier of help leaves unprevented.
   for (const Event& e : w.events_today)
     if (e.kind == risk_.harm_event().index) w.metrics.add_to(m_harm_by_status_[w.children[status_][e.child]], 1);

@@ -72,6 +72,9 @@ class Casework final : public Module {
   int32_t& step_day(World& w, AgentId c) { return w.children[step_day_][c]; }
   // Early help is offered; parents consent or not (EVIDENCE.md FC-3, IN-5).
   void offer_early_help(World& w, AgentId c, StreamId stream);
+  // Re-work the open case's effect on the child's harm hazard from today's
+  // caseload, worker changes and manager (at reviews and reallocations).
+  void apply_intervention(World& w, AgentId c);
   const Params& params() const { return p_; }
   Workforce& workforce() { return wf_; }
   MetricId plan_starts() const { return m_plan_starts_; }
@@ -80,7 +83,6 @@ class Casework final : public Module {
  private:
   double intervention(const World& w, AgentId c, Status s) const;
   double case_weight(Status s) const;
-  void apply_intervention(World& w, AgentId c);
   void daily(World& w);
 
   FamilyRisk& risk_;

@@ -109,6 +109,7 @@ void ChildProtection::daily(World& w) {
     } else {
       casework_.step_day(w, c) = w.today + static_cast<int32_t>(p_.review_days);
       w.agenda.file(casework_.step_day(w, c), review_, c);
+      casework_.apply_intervention(w, c);  // caseload, worker and manager may have changed
     }
   }
 }

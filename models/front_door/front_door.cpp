@@ -110,9 +110,11 @@ void FrontDoor::screen(World& w, const Contact& ct) {
   const double estimate = incident + partners + p_.history_weight * casework_.record(w, c);
   casework_.add_to_record(w, c, incident + partners);
 
-  Draws d = w.rng.draws(kScreening, c, w.today);
   const bool meets_referral = estimate >= casework_.shifted(p_.referral);
-  if (meets_referral && !d.bernoulli(p_.override_to_close)) {
+  // A manager's override closes a contact that met the referral threshold
+  // outright: no referral and no early-help offer (000_0a3acfabeaeb94cf.txt §3.1).
+  const bool overridden = meets_referral && w.rng.draws(kScreening, c, w.today).bernoulli(p_.override_to_close);
+  if (meets_referral && !overridden) {
     casework_.note_referral(w, c);
     if (estimate >= casework_.shifted(p_.immediate_strategy)) {
       cp_.strategy_discussion(w, c);
@@ -123,7 +125,7 @@ void FrontDoor::screen(World& w, const Contact& ct) {
     }
     return;
   }
-  if (estimate >= casework_.shifted(p_.early_help)) {
+  if (!overridden && estimate >= casework_.shifted(p_.early_help)) {
     w.metrics.add_to(m_to_early_help_, 1);
     casework_.offer_early_help(w, c, kScreening);
     return;

@@ -29,17 +29,23 @@ void Workforce::declare_parameters(ParamDeclarer& d) {
                            "most weighted cases a worker is allocated; beyond it cases wait unallocated",
                            Provenance::user, "a local policy; the seeds record caseloads 'up to 34' (001_a32efb814e300027.txt L32)"});
   d.real(p_.turnover, {"turnover", "per worker per year", 0.10, 0, 20,
-                       "leaving hazard of a permanent worker at or below the caseload cap", Provenance::placeholder,
+                       "leaving hazard of a permanent worker whose caseload is below the turnover onset",
+                       Provenance::placeholder,
                        "fitted so that turnover is near DfE's 14% a year (2023-24) at national caseloads"});
   d.real(p_.turnover_caseload_slope,
          {"turnover_caseload_slope", "ratio per unit of load", 2.0, 0, 50,
-          "leaving hazard multiplies by 1 + slope × (load/cap − 0.8) above 80% of the cap", Provenance::placeholder,
+          "leaving hazard multiplies by 1 + slope × (load/cap − onset) above the onset", Provenance::placeholder,
           "direction: EVIDENCE.md WF-1, WF-7 (001_a32efb814e300027.txt L32; 004_cfad9db42d4b51c9.txt ¶5.2.6)"});
+  d.real(p_.turnover_onset, {"turnover_onset", "share of the cap", 0.8, 0, 2,
+                             "weighted caseload (as a share of the cap) above which the leaving hazard starts to rise",
+                             Provenance::placeholder,
+                             "caseloads are felt before the ceiling; direction EVIDENCE.md WF-1, no measured onset"});
   d.real(p_.agency_turnover, {"agency_turnover", "per worker per year", 0.5, 0, 20,
                               "leaving hazard of an agency worker", Provenance::placeholder,
                               "agency assignments are short; no national figure"});
   d.real(p_.agency_fill_share, {"agency_fill_share", "share of vacancies", 0.6, 0, 1,
-                                "vacancies covered by an agency worker while recruitment runs", Provenance::placeholder,
+                                "vacancies filled by an agency worker (who holds the post until they leave) rather "
+                                "than a permanent one", Provenance::placeholder,
                                 "set with recruitment_days so the agency share is near DfE's 18% (2023-24)"});
   d.real(p_.agency_fill_days, {"agency_fill_days", "days", 21, 1, 365, "mean days to bring in an agency worker",
                                Provenance::placeholder, "no national figure"});
@@ -206,6 +212,7 @@ void Workforce::leave(World& w, AgentId worker) {
   for (AgentId child : orphaned) {
     w.children[worker_][child] = kNone;
     ++w.children[changes_][child];
+    reallocated_.push_back(child);
     const double weight = w.children[case_weight_][child];
     if (has_room(static_cast<Team>(t), weight)) allocate(w, child, by_load_[t].begin()->second);
     else enqueue(w, child);
@@ -222,20 +229,22 @@ void Workforce::leave(World& w, AgentId worker) {
 }
 
 void Workforce::daily(World& w) {
+  reallocated_.clear();
   managers_.daily(w);
   for (const AgendaEntry& e : w.agenda.due(w.today, post_filled_)) {
     --vacancies_;
     // The new worker takes the leaver's post, in the leaver's team and unit.
     hire(w, static_cast<Team>(e.payload & 0xff), (e.payload & kAgencyBit) != 0, w.workers[unit_][e.id]);
   }
-  // Leaving: a daily hazard per worker from today's load. The slope starts at 80%
-  // of the cap: caseloads are felt before they hit the ceiling.
+  // Leaving: a daily hazard per worker from today's load. The slope starts below
+  // the cap (turnover_onset): caseloads are felt before they hit the ceiling.
   std::vector<AgentId> leavers;
   for (const auto& team : by_load_)
     for (const auto& [load, id] : team) {
       const double ratio = load / p_.caseload_cap;
       const double base = w.workers[agency_][id] ? p_.agency_turnover : p_.turnover;
-      const double hazard = base * (1.0 + p_.turnover_caseload_slope * std::max(0.0, ratio - 0.8)) / kDaysPerYear;
+      const double hazard =
+          base * (1.0 + p_.turnover_caseload_slope * std::max(0.0, ratio - p_.turnover_onset)) / kDaysPerYear;
       if (w.rng.draws(kLeaving, id, w.today).bernoulli(hazard)) leavers.push_back(id);
     }
   std::sort(leavers.begin(), leavers.end());
@@ -255,6 +264,7 @@ void Workforce::daily(World& w) {
       w.children[waiting_][child] = 0;
       --queued_;
       allocate(w, child, by_load_[t].begin()->second);
+      reallocated_.push_back(child);
     }
   }
 }

@@ -26,7 +26,7 @@ class Workforce final : public Module {
   struct Params {
     double posts_per_10k = 0, assessment_share = 0;
     double caseload_cap = 0;
-    double turnover = 0, turnover_caseload_slope = 0, agency_turnover = 0;
+    double turnover = 0, turnover_caseload_slope = 0, turnover_onset = 0, agency_turnover = 0;
     double agency_fill_share = 0, agency_fill_days = 0, recruitment_days = 0;
     double salary_permanent = 0, salary_agency = 0;
   };
@@ -49,6 +49,10 @@ class Workforce final : public Module {
   void release(World& w, AgentId child);
   AgentId worker_of(const World& w, AgentId child) const { return w.children[worker_][child]; }
   int worker_changes(const World& w, AgentId child) const { return w.children[changes_][child]; }
+  // Children whose case gained or lost its worker in the last workforce step
+  // (a queued case allocated, a leaver's case moved on), for casework to
+  // re-work the intervention's strength.
+  const std::vector<AgentId>& reallocated() const { return reallocated_; }
   // Weighted caseload of a worker over the cap (1 = at the cap).
   double caseload_ratio(const World& w, AgentId worker) const { return w.workers[load_][worker] / p_.caseload_cap; }
   // Share of casework quality kept under the worker's team manager (interim managers: WF-2).
@@ -88,6 +92,7 @@ class Workforce final : public Module {
   std::array<std::deque<AgentId>, kTeams> queue_;
   int64_t queued_ = 0, agency_count_ = 0, vacancies_ = 0;
   double open_weight_ = 0;
+  std::vector<AgentId> reallocated_;
 };
 
 }  // namespace sgsim::models
