@@ -1,6 +1,7 @@
 #include "models/casework/casework.hpp"
 
 #include <cmath>
+#include <random>
 
 namespace sgsim::models {
 namespace {
@@ -11,6 +12,7 @@ constexpr StreamId kReview = stream_id("casework.cin_review");
 // decision the caller takes for the child that day.
 constexpr StreamId kHousehold = stream_id("casework.assess_household");
 constexpr StreamId kConsent = stream_id("casework.early_help_consent");
+constexpr StreamId kJudgement = stream_id("casework.judgement");
 constexpr double kDaysPerYear = 365.25;
 constexpr int32_t kNever = INT32_MIN;
 constexpr int32_t kRereferralWindow = 365;  // DfE: a referral within 12 months of the previous one
@@ -96,6 +98,18 @@ void Casework::declare_parameters(ParamDeclarer& d) {
                              "weighted open cases (allocated and queued) per worker exceed the cap", Provenance::placeholder,
                              "decision-making ecology; EVIDENCE.md TE-8 (closure under demand, 003_ea48d82efd16a722.txt "
                              "L692)"});
+  d.real(p_.threshold_sd, {"threshold_sd", "log-scale sd", 0.25, 0, 2,
+                           "spread of thresholds between decisions: each decision reads the estimate times a lognormal "
+                           "factor with this sd (0 = every decision-maker applies the same threshold)",
+                           Provenance::placeholder,
+                           "thresholds applied inconsistently, EVIDENCE.md FD-13 (002_5db1e8f627105674.txt ¶106, ¶118, "
+                           "LP26); lever LV-04 (clarity) lowers it"});
+}
+
+double Casework::judged(World& w, AgentId c, StreamId stream, double estimate) const {
+  if (p_.threshold_sd <= 0) return estimate;
+  Draws d = w.rng.draws(stream ^ kJudgement, c, w.today);
+  return estimate * std::exp(std::normal_distribution<double>(0.0, p_.threshold_sd)(d));
 }
 
 void Casework::declare_state(World& w) {
@@ -273,7 +287,7 @@ void Casework::daily(World& w) {
     const bool quiet = w.today - w.children[record_day_][c] > p_.cin_quiet_days;
     const bool noncooperation = d.bernoulli(1.0 - std::exp(-p_.cin_noncooperation * p_.cin_review_days / kDaysPerYear));
     assess_household(w, c, kReview);
-    if (quiet || noncooperation || estimate(w, c) < shifted(p_.close_threshold)) {
+    if (quiet || noncooperation || judged(w, c, kReview, estimate(w, c)) < shifted(p_.close_threshold)) {
       set_status(w, c, Status::none);
     } else {
       step_day(w, c) = w.today + static_cast<int32_t>(p_.cin_review_days);

@@ -33,7 +33,7 @@ class Casework final : public Module {
     double caseload_quality_slope = 0, change_quality_loss = 0;
     double fade_half_life = 0;
     double stressor_detection = 0, stressor_weight = 0, capacity_weight = 0;
-    double workload_shift = 0;
+    double workload_shift = 0, threshold_sd = 0;
     double weight_assessment = 1, weight_cin = 1, weight_enquiry = 1, weight_plan = 1;
   };
 
@@ -66,6 +66,10 @@ class Casework final : public Module {
 
   // Thresholds rise with team pressure (decision-making ecology): × (1 + shift × over-cap share).
   double shifted(double threshold) const { return threshold * (1.0 + p_.workload_shift * std::max(0.0, wf_.pressure() - 1.0)); }
+  // The estimate as this decision-maker reads it: thresholds are applied
+  // inconsistently (EVIDENCE.md FD-13), modelled as a lognormal factor with
+  // median 1 drawn once per decision, shared by every threshold of that decision.
+  double judged(World& w, AgentId c, StreamId stream, double estimate) const;
 
   void note_referral(World& w, AgentId c);  // counts referrals and re-referrals within 12 months
   // The day the child's current step (assessment, enquiry, conference, review) falls due.

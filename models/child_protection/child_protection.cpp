@@ -7,6 +7,7 @@ namespace {
 constexpr StreamId kEnquiry = stream_id("child_protection.enquiry");
 constexpr StreamId kConference = stream_id("child_protection.conference");
 constexpr StreamId kReview = stream_id("child_protection.review");
+constexpr StreamId kStrategy = stream_id("child_protection.strategy");
 constexpr size_t kPolice = 0;  // index of police in kAgencyNames
 }  // namespace
 
@@ -56,7 +57,7 @@ void ChildProtection::declare_state(World& w) {
 void ChildProtection::strategy_discussion(World& w, AgentId c) {
   w.metrics.add_to(m_strategy_, 1);
   w.children[strategy_day_][c] = w.today;
-  if (casework_.estimate(w, c) >= casework_.shifted(p_.s47_threshold)) {
+  if (casework_.judged(w, c, kStrategy, casework_.estimate(w, c)) >= casework_.shifted(p_.s47_threshold)) {
     w.metrics.add_to(m_s47_, 1);
     casework_.set_status(w, c, Status::protection_enquiry);
     Draws d = w.rng.draws(kEnquiry, c, w.today);
@@ -73,7 +74,7 @@ void ChildProtection::daily(World& w) {
     if (!w.children.active(c) || casework_.status(w, c) != Status::protection_enquiry || casework_.step_day(w, c) != w.today)
       continue;
     casework_.assess_household(w, c, kEnquiry);
-    if (casework_.estimate(w, c) < casework_.shifted(p_.conference_threshold)) {
+    if (casework_.judged(w, c, kEnquiry, casework_.estimate(w, c)) < casework_.shifted(p_.conference_threshold)) {
       casework_.set_status(w, c, Status::child_in_need);
       continue;
     }
@@ -91,7 +92,7 @@ void ChildProtection::daily(World& w) {
     if (!w.children.active(c) || casework_.status(w, c) != Status::protection_enquiry || casework_.step_day(w, c) != w.today)
       continue;
     w.metrics.add_to(m_icpc_, 1);
-    if (casework_.estimate(w, c) >= casework_.shifted(p_.plan_threshold)) {
+    if (casework_.judged(w, c, kConference, casework_.estimate(w, c)) >= casework_.shifted(p_.plan_threshold)) {
       casework_.set_status(w, c, Status::protection_plan);
       casework_.step_day(w, c) = w.today + static_cast<int32_t>(p_.first_review_days);
       w.agenda.file(casework_.step_day(w, c), review_, c);
@@ -104,7 +105,7 @@ void ChildProtection::daily(World& w) {
       continue;
     casework_.assess_household(w, c, kReview);
     // Under pressure the step-down threshold rises too: plans end earlier.
-    if (casework_.estimate(w, c) < casework_.shifted(p_.step_down_threshold)) {
+    if (casework_.judged(w, c, kReview, casework_.estimate(w, c)) < casework_.shifted(p_.step_down_threshold)) {
       casework_.set_status(w, c, Status::child_in_need);
     } else {
       casework_.step_day(w, c) = w.today + static_cast<int32_t>(p_.review_days);

@@ -107,7 +107,8 @@ void FrontDoor::screen(World& w, const Contact& ct) {
     for (size_t b = 0; b < kAgencies; ++b)
       if (b != ct.agency) partners += agencies_.take_unreported(w, c, b);
   // The screener's estimate: what is new now, plus the record's history, weighted.
-  const double estimate = incident + partners + p_.history_weight * casework_.record(w, c);
+  const double estimate =
+      casework_.judged(w, c, kScreening, incident + partners + p_.history_weight * casework_.record(w, c));
   casework_.add_to_record(w, c, incident + partners);
 
   const bool meets_referral = estimate >= casework_.shifted(p_.referral);
@@ -159,7 +160,7 @@ void FrontDoor::daily(World& w) {
     w.metrics.add_to(m_assess_days_, took);
     if (took > p_.statutory_days) w.metrics.add_to(m_over_limit_, 1);
     casework_.assess_household(w, c, kAssessment);
-    const double estimate = casework_.estimate(w, c);
+    const double estimate = casework_.judged(w, c, kAssessment, casework_.estimate(w, c));
     if (estimate >= casework_.shifted(p_.strategy)) {
       cp_.strategy_discussion(w, c);
     } else if (estimate >= casework_.shifted(p_.in_need)) {

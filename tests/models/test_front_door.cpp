@@ -126,3 +126,19 @@ TEST(FrontDoor, MashRaisesTheShareOfHighRiskChildrenWhoReachAPlan) {
   }
   EXPECT_GT(b - c, 3 * std::sqrt(b + c)) << "reached only with the MASH " << b << ", only without " << c;
 }
+
+// Thresholds applied inconsistently (FD-13): with no spread, a referral threshold
+// above every estimate stops all referrals; with a spread, some decision-makers
+// read the same estimates as over it.
+TEST(FrontDoor, ThresholdSpreadLetsSomeContactsBelowTheThresholdThrough) {
+  auto referrals = [](double sd) {
+    const auto s = run_series(scenario(with(whole_system(40000, 365), {{"front_door.thresholds.referral", 40.0},
+                                                                       {"front_door.thresholds.immediate_strategy", 60.0},
+                                                                       {"casework.threshold_sd", sd}})),
+                              {"referrals", "contacts_screened"});
+    EXPECT_GT(total(s.at("contacts_screened")), 1000);
+    return total(s.at("referrals"));
+  };
+  EXPECT_EQ(referrals(0.0), 0);
+  EXPECT_GT(referrals(1.0), 0);
+}
