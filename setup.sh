@@ -11,7 +11,7 @@ cd "$(dirname "$0")"
 PACKAGES=(build-essential cmake git pkg-config
   libeigen3-dev libtbb-dev libhdf5-dev hdf5-tools libcli11-dev libyaml-cpp-dev libfmt-dev
   librandom123-dev libgtest-dev libbenchmark-dev
-  python3 python3-h5py python3-numpy)
+  python3 python3-h5py python3-numpy python3-yaml python3-scipy)
 
 install_missing() {
   local missing=()

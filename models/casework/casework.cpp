@@ -53,6 +53,13 @@ void Casework::declare_parameters(ParamDeclarer& d) {
                                  "hazard that a child-in-need case closes because the family will not cooperate",
                                  Provenance::placeholder,
                                  "EVIDENCE.md IN-5 (001_a32efb814e300027.txt L31); size to be calibrated"});
+  d.real(p_.cin_time_limit, {"child_in_need.time_limit_days", "days", 365, 30, 3650,
+                              "involvement is time-limited: a review closes a child-in-need case open this long "
+                              "(shortened in proportion when workloads run over the cap)",
+                              Provenance::seed,
+                              "'because of the pressure of workload the social worker would usually only remain "
+                              "involved for a limited time before closing the case' (001_a32efb814e300027.txt L62; "
+                              "EVIDENCE.md IN-3, TE-13); length fitted (docs/calibration.md)"});
   d.real(p_.close_threshold, {"child_in_need.close_threshold", "concern points", 2.0, 0, 100,
                               "a review closes the case when the estimate is below this", Provenance::placeholder,
                               "fitted to the children-in-need stock (docs/calibration.md)"});
@@ -123,6 +130,11 @@ void Casework::declare_state(World& w) {
   assessed_ = w.children.add<float>("assessed_household", "concern points", "what the last assessment found");
   closing_multiplier_ = w.children.add<float>("closing_multiplier", "rate ratio", "intervention effect at closure", 1.0f);
   plans_ = w.children.add<uint8_t>("protection_plans", "plans", "child protection plans so far");
+  ev_referral_ = w.event_types.add_kind("referral", "a contact accepted as a referral (detail: 1 if within 12 months "
+                                                   "of the child's previous referral, else 0)");
+  ev_status_ = w.event_types.add_kind("status", "the child's statutory status changes (detail: the new status, 0 none, "
+                                               "1 early help, 2 assessment, 3 child in need, 4 protection enquiry, "
+                                               "5 protection plan)");
   review_ = w.agenda.add_kind("casework.cin_review");
   fade_ = w.agenda.add_kind("casework.fade_step");
   early_help_end_ = w.agenda.add_kind("casework.early_help_end");
@@ -185,7 +197,9 @@ double Casework::assess_household(World& w, AgentId c, StreamId stream) {
 void Casework::note_referral(World& w, AgentId c) {
   w.metrics.add_to(m_referrals_, 1);
   const int32_t last = w.children[last_referral_][c];
-  if (last != kNever && static_cast<int64_t>(w.today) - last <= kRereferralWindow) w.metrics.add_to(m_rereferrals_, 1);
+  const bool again = last != kNever && static_cast<int64_t>(w.today) - last <= kRereferralWindow;
+  if (again) w.metrics.add_to(m_rereferrals_, 1);
+  w.log(c, ev_referral_, again ? 1 : 0);
   w.children[last_referral_][c] = w.today;
 }
 
@@ -230,6 +244,7 @@ void Casework::set_status(World& w, AgentId c, Status s) {
   if (old == Status::protection_plan) w.metrics.add_to(m_plan_days_, w.today - w.children[since_][c]);
   w.children[status_][c] = static_cast<uint8_t>(s);
   w.children[since_][c] = w.today;
+  w.log(c, ev_status_, static_cast<int32_t>(s));
   if (s == Status::protection_plan) {
     w.metrics.add_to(m_plan_starts_, 1);
     if (w.children[plans_][c] > 0) w.metrics.add_to(m_repeat_plans_, 1);
@@ -287,7 +302,9 @@ void Casework::daily(World& w) {
     const bool quiet = w.today - w.children[record_day_][c] > p_.cin_quiet_days;
     const bool noncooperation = d.bernoulli(1.0 - std::exp(-p_.cin_noncooperation * p_.cin_review_days / kDaysPerYear));
     assess_household(w, c, kReview);
-    if (quiet || noncooperation || judged(w, c, kReview, estimate(w, c)) < shifted(p_.close_threshold)) {
+    // Under pressure the time limit shortens just as thresholds rise (shifted()).
+    const bool time_up = shifted(static_cast<double>(w.today - w.children[since_][c])) >= p_.cin_time_limit;
+    if (quiet || noncooperation || time_up || judged(w, c, kReview, estimate(w, c)) < shifted(p_.close_threshold)) {
       set_status(w, c, Status::none);
     } else {
       step_day(w, c) = w.today + static_cast<int32_t>(p_.cin_review_days);

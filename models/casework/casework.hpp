@@ -28,7 +28,7 @@ class Casework final : public Module {
     double severity_neglect = 0, severity_emotional = 0, severity_physical = 0, severity_sexual = 0;
     double record_half_life = 0;
     double early_help_consent = 0, early_help_days = 0;
-    double cin_review_days = 0, cin_quiet_days = 0, cin_noncooperation = 0, close_threshold = 0;
+    double cin_review_days = 0, cin_quiet_days = 0, cin_noncooperation = 0, close_threshold = 0, cin_time_limit = 0;
     double effect_early_help = 1, effect_cin = 1, effect_plan = 1;
     double caseload_quality_slope = 0, change_quality_loss = 0;
     double fade_half_life = 0;
@@ -93,6 +93,7 @@ class Casework final : public Module {
   Workforce& wf_;
   const Population& pop_;
   Params p_;
+  EventKind ev_referral_, ev_status_;
   Col<uint8_t> status_;
   Col<int32_t> since_, step_day_, last_referral_, closed_day_;
   Col<float> record_, assessed_, closing_multiplier_;

@@ -59,6 +59,9 @@ void FrontDoor::declare_parameters(ParamDeclarer& d) {
 
 void FrontDoor::declare_state(World& w) {
   assessment_due_ = w.agenda.add_kind("front_door.assessment_due");
+  ev_contact_ = w.event_types.add_kind("contact", "a contact screened at the front door, by the agency that made it "
+                                                 "(detail: 0 closed, 1 early help offered, 2 referral, 3 passed to the "
+                                                 "open case, 4 closed by a manager's override)");
   m_contacts_ = w.metrics.add("contacts", "contacts", "contacts reaching the front door", MetricKind::flow);
   m_screened_ = w.metrics.add("contacts_screened", "contacts", "contacts screened", MetricKind::flow);
   m_wait_ = w.metrics.add("screening_wait_days", "contact-days", "days waited by the contacts screened that day (÷ contacts_screened for the mean)",
@@ -97,6 +100,7 @@ void FrontDoor::screen(World& w, const Contact& ct) {
   const Status s = casework_.status(w, c);
   if (s != Status::none && s != Status::early_help) {
     casework_.add_to_record(w, c, incident);  // an open case: the news goes to the worker
+    w.log(c, ev_contact_, 3, agencies_.id(ct.agency));
     return;
   }
   // A MASH gathers what partner agencies hold but have not passed on, and that
@@ -116,6 +120,7 @@ void FrontDoor::screen(World& w, const Contact& ct) {
   // outright: no referral and no early-help offer (000_0a3acfabeaeb94cf.txt §3.1).
   const bool overridden = meets_referral && w.rng.draws(kScreening, c, w.today).bernoulli(p_.override_to_close);
   if (meets_referral && !overridden) {
+    w.log(c, ev_contact_, 2, agencies_.id(ct.agency));
     casework_.note_referral(w, c);
     if (estimate >= casework_.shifted(p_.immediate_strategy)) {
       cp_.strategy_discussion(w, c);
@@ -128,10 +133,12 @@ void FrontDoor::screen(World& w, const Contact& ct) {
   }
   if (!overridden && estimate >= casework_.shifted(p_.early_help)) {
     w.metrics.add_to(m_to_early_help_, 1);
+    w.log(c, ev_contact_, 1, agencies_.id(ct.agency));
     casework_.offer_early_help(w, c, kScreening);
     return;
   }
   w.metrics.add_to(m_contact_nfa_, 1);
+  w.log(c, ev_contact_, overridden ? 4 : 0, agencies_.id(ct.agency));
   agencies_.batted_back(w, c, ct.agency);
 }
 

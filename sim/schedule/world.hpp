@@ -40,6 +40,13 @@ struct World {
   double child_days = 0.0;
 
   Draws draws(StreamId stream, AgentId agent) const { return rng.draws(stream, agent, today); }
+
+  // A decision or step logged by a serial phase (a contact screened, a referral,
+  // a change of status). Kept only when the run keeps its event log: no module
+  // reads these back, so a run without --events does not pay for them.
+  void log(AgentId child, EventKind kind, int32_t detail, AgencyId agency = {}) {
+    if (keep_event_log) events_today.push_back(Event{today, child, kind.index, agency.index, detail});
+  }
 };
 
 // A stream id from a stable name, so adding a stream in one module never shifts

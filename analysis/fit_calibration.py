@@ -1,0 +1,181 @@
+"""Fit the front-door parameters of a scenario to the DESIGN.md §8 table.
+
+    /usr/bin/python3 -m analysis.fit_calibration [scenarios/england.yaml] [--scale 0.01]
+        [--sgsim build/sgsim] [--tolerance 0.03] [--max-runs 150] [--set PATH=VALUE ...]
+
+The fitted knobs are listed in KNOBS below (thresholds, two margins between
+thresholds, the child-in-need quiet spell, the record's half-life and two
+workforce rates); every other parameter keeps its value. The objective is the
+vector log(simulated / target) over every row of analysis.calibration.TARGETS,
+minimised by scipy's least_squares (trust-region reflective) over the log of
+each knob, with a finite-difference Jacobian of 5% steps. Every run uses the
+scenario's seed, so the objective is deterministic (common random numbers
+between evaluations). It stops when every row is within `--tolerance` in log
+terms (0.03 ≈ 3%), leaving room for replicate noise inside the ±10% band.
+
+It prints the best values as a `set:` block and their calibration table.
+Nothing is written into the repository: the values are copied by hand into the
+registry defaults, each marked as fitted (docs/calibration.md).
+"""
+import argparse
+import math
+import os
+import subprocess
+import sys
+import tempfile
+
+import h5py
+import numpy as np
+from scipy.optimize import least_squares  # python3-scipy
+
+from analysis.calibration import TARGETS, evaluate
+
+# The knobs, each a parameter path, or "path-base": a margin that sets
+# path = base + margin. A referral ends in no further action only between the
+# referral and assessment thresholds, and a conference makes a plan only above
+# the conference threshold, so those two are fitted as margins over the
+# threshold before them. Each knob has one target it moves most directly (a
+# threshold and the flow it gates); the fit moves them all at once.
+KNOBS = [
+    ("front_door.thresholds.referral", "referrals per 10k"),
+    ("front_door.thresholds.assessment-front_door.thresholds.referral", "referrals ending in NFA (share)"),
+    ("front_door.thresholds.in_need", "assessments not in need (share of referrals)"),
+    ("front_door.thresholds.strategy", "s47 enquiries per 10k"),
+    ("child_protection.thresholds.conference", "initial conferences per 10k"),
+    ("child_protection.thresholds.plan-child_protection.thresholds.conference", "CP plans starting per 10k"),
+    ("child_protection.thresholds.step_down", "CP plans open per 10k"),
+    ("casework.child_in_need.quiet_days", "children in need per 10k"),
+    ("casework.record_half_life", "re-referrals within 12 months (share)"),
+    ("front_door.history_weight", "re-referrals within 12 months (share)"),
+    ("family_risk.harm.base_rate", "referrals per 10k"),
+    ("workforce.turnover", "worker turnover (per year)"),
+    ("workforce.agency_fill_share", "agency share of workers"),
+]
+# The section 47 threshold moves with the strategy threshold, so every strategy
+# discussion the assessment calls leads to an enquiry: DfE publishes enquiries,
+# not strategy discussions.
+TIED = {"child_protection.thresholds.s47": "front_door.thresholds.strategy"}
+UPPER = {"workforce.agency_fill_share": 1.0, "front_door.history_weight": 1.0, "casework.child_in_need.quiet_days": 730.0,
+         "casework.record_half_life": 3650.0}
+
+
+def parameters(knobs):
+    """Parameter values from knob values (margins added, tied paths copied)."""
+    out = {k: v for k, v in knobs.items() if "-" not in k}
+    for k, v in knobs.items():
+        if "-" in k:
+            path, base = k.split("-")
+            out[path] = out[base] + v
+    for path, source in TIED.items():
+        out[path] = out[source]
+    return out
+
+
+class Model:
+    def __init__(self, sgsim, scenario, scale, replicates, extra):
+        self.sgsim, self.scenario, self.scale, self.replicates, self.extra = sgsim, scenario, scale, replicates, extra
+        self.runs = 0
+        self.tmp = tempfile.mkdtemp(prefix="sgsim-fit-")
+
+    def rows(self, values):
+        out = os.path.join(self.tmp, f"run{self.runs}.h5")
+        self.runs += 1
+        cmd = [self.sgsim, "run", self.scenario, "--scale", str(self.scale), "-r", str(self.replicates), "-o", out]
+        for path, v in {**self.extra, **parameters(values)}.items():
+            cmd += ["--set", f"{path}={v:.6g}"]
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+        with h5py.File(out, "r") as f:
+            g = f["scenarios"][list(f["scenarios"])[0]]
+            rows, _ = evaluate(g)
+        os.remove(out)
+        return {r["label"]: r for r in rows}
+
+
+def resolved_value(sgsim, scenario, path):
+    text = subprocess.run([sgsim, "validate", "--resolved", scenario], check=True, capture_output=True,
+                          text=True).stdout
+    import yaml  # python3-yaml: the resolved scenario is YAML
+    node = yaml.safe_load(text)
+    for key in path.split("."):
+        node = node[key]
+    return float(node)
+
+
+def fit(model, values, tolerance, max_runs):
+    """Least squares on log(simulated / target) over the log of every knob."""
+    names = [k for k, _ in KNOBS]
+    labels = [label for label, *_ in TARGETS]
+    best = {"cost": math.inf}
+
+    def residuals(z):
+        trial = dict(zip(names, np.exp(z)))
+        rows = model.rows(trial)
+        r = np.array([math.log(max(rows[l]["simulated"], 1e-9) / rows[l]["target"]) for l in labels])
+        cost = float(np.max(np.abs(r)))
+        if cost < best["cost"]:
+            best.update(cost=cost, values=trial, rows=rows)
+            print(f"run {model.runs}: worst |log(sim/target)| = {cost:.3f}; gaps "
+                  + " ".join(f"{x:+.2f}" for x in r), file=sys.stderr)
+            print("  " + " ".join(f"--set {p}={v:.4g}" for p, v in parameters(trial).items()), file=sys.stderr)
+        if cost <= tolerance:
+            raise Converged()
+        return r
+
+    z0 = np.log([values[n] for n in names])
+    upper = np.array([math.log(UPPER[n]) if n in UPPER else np.inf for n in names])
+    try:  # Ctrl-C stops the search and keeps the best point so far
+        least_squares(residuals, z0, bounds=(np.full(len(names), -np.inf), upper), diff_step=0.05,
+                      x_scale=1.0, max_nfev=max_runs)
+    except (Converged, KeyboardInterrupt):
+        pass
+    return best["values"], best["rows"]
+
+
+class Converged(Exception):
+    pass
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("scenario", nargs="?", default="scenarios/england.yaml")
+    ap.add_argument("--sgsim", default="build/sgsim")
+    ap.add_argument("--scale", type=float, default=0.01)
+    ap.add_argument("-r", "--replicates", type=int, default=1)
+    ap.add_argument("--tolerance", type=float, default=0.03, help="stop when every |log(sim/target)| is below this")
+    ap.add_argument("--max-runs", type=int, default=150, help="most evaluations of the least-squares objective")
+    ap.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
+                    help="hold a parameter at a value during the fit (for a fitted one: start from it)")
+    args = ap.parse_args(argv)
+    extra = {}
+    for item in args.set:
+        path, _, value = item.partition("=")
+        extra[path] = float(value)
+    current = lambda p: extra[p] if p in extra else resolved_value(args.sgsim, args.scenario, p)
+    values = {}
+    for knob, _ in KNOBS:
+        if "-" in knob:
+            path, base = knob.split("-")
+            values[knob] = max(current(path) - current(base), 0.01)
+        else:
+            values[knob] = current(knob)
+    for p in parameters(values):
+        extra.pop(p, None)  # a fitted parameter given with --set is a starting value, not held
+    model = Model(args.sgsim, args.scenario, args.scale, args.replicates, extra)
+    values, rows = fit(model, values, args.tolerance, args.max_runs)
+    print(f"# fitted in {model.runs} runs of {args.scenario} at --scale {args.scale}, "
+          f"{args.replicates} replicate(s)")
+    print("set:")
+    for path, v in {**extra, **parameters(values)}.items():
+        print(f"  {path}: {v:.4g}")
+    print()
+    missed = 0
+    for label, *_ in TARGETS:
+        r = rows[label]
+        flag = "" if r["within"] else "  <-- outside ±10%"
+        missed += not r["within"]
+        print(f"# {label:46}{r['simulated']:10.3f}{r['target']:10.3f}{r['diff']:+8.1%}{flag}")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
