@@ -18,14 +18,14 @@ struct Default {
 // departments seeing injuries but not notifying, 000_0a3acfabeaeb94cf.txt §3.8;
 // police seeing violence and sexual offences; EVIDENCE.md §3.5, §3.9).
 const std::array<Default, kAgencies> kDefaults = {{
-    {"police", {0.03, 0.08, 0.20, 0.15}, 0, 17, 2.0, 1},
-    {"school", {0.20, 0.15, 0.25, 0.08}, 4, 17, 2.0, 3},
-    {"GP and community health (incl. health visitors)", {0.10, 0.05, 0.08, 0.02}, 0, 17, 2.0, 5},
-    {"emergency department", {0.01, 0.01, 0.12, 0.05}, 0, 17, 2.0, 3},
-    {"sexual health services", {0.0, 0.0, 0.0, 0.10}, 13, 17, 3.0, 5},
-    {"CAMHS", {0.01, 0.05, 0.02, 0.04}, 5, 17, 3.0, 10},
-    {"the family or a member of the public", {0.02, 0.02, 0.04, 0.03}, 0, 17, 3.0, 2},
-    {"housing and voluntary services", {0.04, 0.02, 0.02, 0.01}, 0, 17, 3.0, 7},
+    {"police", {0.03, 0.08, 0.20, 0.15}, 0, 17, 1.0, 1},
+    {"school", {0.20, 0.15, 0.25, 0.08}, 4, 17, 1.0, 3},
+    {"GP and community health (incl. health visitors)", {0.10, 0.05, 0.08, 0.02}, 0, 17, 1.0, 5},
+    {"emergency department", {0.01, 0.01, 0.12, 0.05}, 0, 17, 1.0, 3},
+    {"sexual health services", {0.0, 0.0, 0.0, 0.10}, 13, 17, 1.0, 5},
+    {"CAMHS", {0.01, 0.05, 0.02, 0.04}, 5, 17, 1.0, 10},
+    {"the family or a member of the public", {0.02, 0.02, 0.04, 0.03}, 0, 17, 1.0, 2},
+    {"housing and voluntary services", {0.04, 0.02, 0.02, 0.01}, 0, 17, 1.0, 7},
 }};
 }  // namespace
 
@@ -37,14 +37,16 @@ void Agencies::declare_parameters(ParamDeclarer& d) {
     d.real_list(ap.sees, {k + ".sees", "share of events", def.sees, 0, 1,
                           std::string("true harm events ") + def.label +
                               " records, by category (neglect, emotional, physical, sexual)",
-                          Provenance::placeholder, "fitted to referral volumes (docs/calibration.md); EVIDENCE.md §3.5"});
+                          Provenance::placeholder, "placeholder shares, not fitted (docs/calibration.md); EVIDENCE.md §3.5"});
     d.integer(ap.min_age, {k + ".min_age", "years", def.min_age, 0, 17, "youngest age the agency sees",
                            Provenance::national, "school from reception; sexual health services from 13"});
     d.integer(ap.max_age, {k + ".max_age", "years", def.max_age, 0, 17, "oldest age the agency sees",
                            Provenance::national, "children 0-17"});
     d.real(ap.threshold, {k + ".referral_threshold", "concern points", def.threshold, 0, 100,
                           "concern in the agency's record at which it contacts the front door", Provenance::placeholder,
-                          "EVIDENCE.md §2.3 'signal seen': kept in agency or contact; to be calibrated"});
+                          "EVIDENCE.md §2.3 'signal seen': kept in agency or contact. Set by hand, not fitted: 1 point, so an "
+                          "agency contacts on any recorded incident; raise it for agencies that hold fragments "
+                          "(docs/calibration.md)"});
     d.real(ap.contact_probability, {k + ".contact_probability", "probability", 1.0, 0, 1,
                                     "the agency acts on concern over its threshold by contacting the front door",
                                     Provenance::seed,

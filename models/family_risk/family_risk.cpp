@@ -65,11 +65,10 @@ void FamilyRisk::declare_parameters(ParamDeclarer& d) {
          {"carer_capacity.harm_multiplier", "rate ratio", 4.0, 1, 50,
           "harm hazard multiplier at capacity 0 relative to capacity 1 (log-linear between)", Provenance::placeholder,
           "direction: EVIDENCE.md FC-1 (sibling needs stretch capacity, 000_0a3acfabeaeb94cf.txt §4.17)"});
-  d.real(p_.base_rate, {"harm.base_rate", "events per child-year", 0.02, 0, 10,
+  d.real(p_.base_rate, {"harm.base_rate", "events per child-year", 0.15, 0, 10,
                         "true abuse or neglect events for a child aged 5-9 with a fully able carer and no stressors",
                         Provenance::placeholder,
-                        "to be calibrated with the front door (issue 3); CSEW 2019: about 1 in 5 adults experienced "
-                        "abuse before 16"});
+                 "set by hand with the agencies' referral thresholds so that contacts and referrals are in range before the front-door fit (docs/calibration.md); not fitted. CSEW 2019: about 1 in 5 adults experienced abuse before 16"});
   d.real_list(p_.age_multipliers,
               {"harm.age_multipliers", "rate ratio", {1.4, 1.0, 0.9, 0.6}, 0, 10,
                "harm hazard multiplier for ages 0-4, 5-9, 10-15 and 16-17", Provenance::placeholder,
@@ -80,10 +79,9 @@ void FamilyRisk::declare_parameters(ParamDeclarer& d) {
                "initial category of child protection plans, DfE Characteristics of children in need 2024 (the mix "
                "of registered harm, used until better data)"});
   d.real(p_.high_risk_threshold,
-         {"high_risk_threshold", "events per child-year", 0.2, 0.01, 100,
+         {"high_risk_threshold", "events per child-year", 1.5, 0.01, 100,
           "true hazard at or above which a child counts as at high true risk", Provenance::placeholder,
-          "definition for the unprotected_high_risk outcome (EVIDENCE.md §5); set so that about as many children "
-          "are at high true risk as are on child protection plans in England (about 40 per 10,000, DfE 2025)"});
+                 "definition for the unprotected_high_risk outcome (EVIDENCE.md §5): at the default harm rates about 50 children per 10,000 have a hazard this high, the order of the 40 per 10,000 on child protection plans (DfE 2025)"});
 }
 
 void FamilyRisk::declare_state(World& w) {

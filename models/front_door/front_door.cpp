@@ -28,24 +28,26 @@ void FrontDoor::declare_parameters(ParamDeclarer& d) {
   d.real(p_.override_to_close, {"manager_override_to_close", "probability", 0.0, 0, 1,
                                 "a manager closes a contact that met the referral threshold",
                                 Provenance::seed, "000_0a3acfabeaeb94cf.txt §3.1 (EVIDENCE.md FD-1); P strength: off by default"});
-  d.real(p_.early_help, {"thresholds.early_help", "concern points", 1.0, 0, 100,
+  d.real(p_.early_help, {"thresholds.early_help", "concern points", 1.2, 0, 100,
                          "screening estimate at or above which early help is offered", Provenance::placeholder,
-                         "fitted (docs/calibration.md)"});
-  d.real(p_.referral, {"thresholds.referral", "concern points", 2.0, 0, 100,
-                       "screening estimate at or above which a contact becomes a referral", Provenance::placeholder,
-                       "fitted to referrals per 10,000"});
-  d.real(p_.assessment, {"thresholds.assessment", "concern points", 2.2, 0, 100,
+                 "set by hand, not fitted: above a single neglect or emotional-abuse incident (1 point) so that a lone low-level contact with no history is closed at screening; no published contact outcomes to fit"});
+  d.real(p_.referral, {"thresholds.referral", "concern points", 1.892, 0, 100,
+                       "screening estimate at or above which a contact becomes a referral", Provenance::fitted,
+                 "fitted to referrals per 10,000 children (DfE 2024/25; docs/calibration.md)"});
+  d.real(p_.assessment, {"thresholds.assessment", "concern points", 1.937, 0, 100,
                          "a referral below this ends with no further action instead of an assessment",
-                         Provenance::placeholder, "fitted to the share of referrals ending in no further action"});
+                         Provenance::fitted,
+                 "fitted to the share of referrals ending in no further action (DfE 2024/25; docs/calibration.md)"});
   d.real(p_.immediate_strategy, {"thresholds.immediate_strategy", "concern points", 12, 0, 100,
                                  "screening estimate at which a strategy discussion is held at once",
                                  Provenance::placeholder, "EVIDENCE.md TE-6: once the CP route starts it is fast"});
-  d.real(p_.in_need, {"thresholds.in_need", "concern points", 4.0, 0, 100,
+  d.real(p_.in_need, {"thresholds.in_need", "concern points", 3.916, 0, 100,
                       "assessment estimate at or above which the child is in need (a child-in-need plan)",
-                      Provenance::placeholder, "fitted to assessments ending 'not in need'"});
-  d.real(p_.strategy, {"thresholds.strategy", "concern points", 7.0, 0, 100,
-                       "assessment estimate at or above which a strategy discussion is held", Provenance::placeholder,
-                       "fitted to section 47 enquiries"});
+                      Provenance::fitted,
+                 "fitted to assessments ending 'not in need' (DfE 2024/25; docs/calibration.md)"});
+  d.real(p_.strategy, {"thresholds.strategy", "concern points", 4.9, 0, 100,
+                       "assessment estimate at or above which a strategy discussion is held", Provenance::fitted,
+                 "fitted to section 47 enquiries per 10,000 (DfE 2024/25; docs/calibration.md)"});
   d.real(p_.assessment_days, {"assessment.mean_working_days", "working days", 24, 1, 200,
                               "mean length of a single assessment", Provenance::national,
                               "DfE Characteristics of children in need: most assessments finish well inside 45 working days"});

@@ -28,10 +28,10 @@ void Workforce::declare_parameters(ParamDeclarer& d) {
   d.real(p_.caseload_cap, {"caseload_cap", "weighted cases per worker", 20, 1, 100,
                            "most weighted cases a worker is allocated; beyond it cases wait unallocated",
                            Provenance::user, "a local policy; the seeds record caseloads 'up to 34' (001_a32efb814e300027.txt L32)"});
-  d.real(p_.turnover, {"turnover", "per worker per year", 0.10, 0, 20,
+  d.real(p_.turnover, {"turnover", "per worker per year", 0.036, 0, 20,
                        "leaving hazard of a permanent worker whose caseload is below the turnover onset",
-                       Provenance::placeholder,
-                       "fitted so that turnover is near DfE's 14% a year (2023-24) at national caseloads"});
+                       Provenance::fitted,
+                 "fitted to DfE's 14% turnover a year (2023-24; docs/calibration.md); most leaving comes from the caseload term"});
   d.real(p_.turnover_caseload_slope,
          {"turnover_caseload_slope", "ratio per unit of load", 2.0, 0, 50,
           "leaving hazard multiplies by 1 + slope × (load/cap − onset) above the onset", Provenance::placeholder,
@@ -43,10 +43,10 @@ void Workforce::declare_parameters(ParamDeclarer& d) {
   d.real(p_.agency_turnover, {"agency_turnover", "per worker per year", 0.5, 0, 20,
                               "leaving hazard of an agency worker", Provenance::placeholder,
                               "agency assignments are short; no national figure"});
-  d.real(p_.agency_fill_share, {"agency_fill_share", "share of vacancies", 0.6, 0, 1,
+  d.real(p_.agency_fill_share, {"agency_fill_share", "share of vacancies", 0.9, 0, 1,
                                 "vacancies filled by an agency worker (who holds the post until they leave) rather "
-                                "than a permanent one", Provenance::placeholder,
-                                "set with recruitment_days so the agency share is near DfE's 18% (2023-24)"});
+                                "than a permanent one", Provenance::fitted,
+                 "fitted to DfE's 18% agency share (2023-24; docs/calibration.md)"});
   d.real(p_.agency_fill_days, {"agency_fill_days", "days", 21, 1, 365, "mean days to bring in an agency worker",
                                Provenance::placeholder, "no national figure"});
   d.real(p_.recruitment_days, {"recruitment_days", "days", 150, 1, 1000, "mean days to fill a post permanently",

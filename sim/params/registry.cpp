@@ -26,6 +26,7 @@ std::string_view to_string(Provenance p) {
   switch (p) {
     case Provenance::seed: return "SEED";
     case Provenance::national: return "NATIONAL";
+    case Provenance::fitted: return "FITTED";
     case Provenance::user: return "USER";
     case Provenance::placeholder: return "PLACEHOLDER";
   }

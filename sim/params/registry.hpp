@@ -17,7 +17,7 @@ enum class ParamType { real, integer, boolean, choice, real_list, date };
 
 // Where a default comes from (EVIDENCE.md §1.2): anchored to a seed document,
 // a national statistic, the scenario author, or a neutral value awaiting calibration.
-enum class Provenance { seed, national, user, placeholder };
+enum class Provenance { seed, national, fitted, user, placeholder };
 
 std::string_view to_string(ParamType);
 std::string_view to_string(Provenance);

@@ -3,6 +3,7 @@
 // prevalence, and one child's history does not depend on other children.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -130,16 +131,26 @@ TEST(FamilyRisk, DeprivationRaisesHarm) {
 
 // Common random numbers: adding a child to the area (a bigger initial population)
 // leaves every existing child's harm history unchanged, because each draw is keyed
-// by the child's own id and the day.
+// by the child's own id and the day (with no cases opening).
 TEST(FamilyRisk, AChildsHistoryDoesNotDependOnOtherChildren) {
   auto history = [](int64_t children) {
+    // A case re-times the child's next harm event, and whether a case opens depends
+    // on caseloads and workers, which do depend on how many children there are; no
+    // agency contacts the front door here, so the harm draws alone are tested.
     auto v = closed_population(children, 730);
+    for (const char* a : {"police", "school", "gp", "emergency_department", "sexual_health", "camhs", "family",
+                          "housing_voluntary"})
+      v.push_back({std::string("agencies.") + a + ".contact_probability", 0.0});
     RunOptions opt;
     opt.keep_event_log = true;
     Simulation sim(scenario(v), models::make_modules, 0, opt);
     while (!sim.done()) sim.step();
+    const auto& kinds = sim.world().event_types.kinds();
+    const auto harm = static_cast<uint16_t>(
+        std::find_if(kinds.begin(), kinds.end(), [](const NamedCode& k) { return k.name == "harm"; }) - kinds.begin());
     std::map<AgentId, std::vector<std::pair<int32_t, int32_t>>> by_child;
-    for (const Event& e : sim.finish().events) by_child[e.child].push_back({e.day, e.detail});
+    for (const Event& e : sim.finish().events)
+      if (e.kind == harm) by_child[e.child].push_back({e.day, e.detail});
     return by_child;
   };
   const auto small = history(2000), large = history(2600);

@@ -93,7 +93,8 @@ TEST(FrontDoor, MashRaisesTheShareOfHighRiskChildrenWhoReachAPlan) {
                                                {"family_risk.high_risk_threshold", 1.0},
                                                {"workforce.posts_per_10k", 60.0},
                                                {"casework.workload_shift", 0.0},
-                                               {"agencies.sharing.between_agencies", 0.0}});
+                                               {"agencies.sharing.between_agencies", 0.0},
+                                               {"casework.child_in_need.quiet_days", 60.0}});
     for (const char* a : {"police", "school", "gp", "emergency_department", "sexual_health", "camhs", "family",
                           "housing_voluntary"})
       v.push_back({std::string("agencies.") + a + ".referral_threshold", 2.0});

@@ -248,7 +248,7 @@ TEST(Params, ApplyStoresValuesIntoTheBoundModules) {
   ASSERT_NE(pop, nullptr);
   ASSERT_NE(risk, nullptr);
   EXPECT_EQ(pop->params().children, 12'000'000);  // the default, stored at declaration
-  EXPECT_EQ(risk->params().base_rate, 0.02);
+  EXPECT_EQ(risk->params().base_rate, 0.15);
 
   Scenario sc = load_scenario(kMetropolitan, model->registry);
   apply_override(sc, "family_risk.harm.base_rate=0.05", model->registry);
