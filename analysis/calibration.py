@@ -169,7 +169,8 @@ def main(argv=None):
         print("| measure | simulated (sd) | target | difference |\n|---|---|---|---|")
         for r in rows:
             flag = "" if r["within"] else " **outside ±10%**"
-            note = f" ({r['note']})" if r["note"] else ""
+            note = r["note"].split("known miss:")[0] + ("known miss, see below" if "known miss:" in r["note"] else "")
+            note = f" ({note})" if note else ""
             print(f"| {r['label']}{note} | {r['simulated']:.3f} ({r['sd']:.3f}) | {r['target']:g} | "
                   f"{r['diff']:+.1%}{flag} |")
         if not args.no_checks and checks:
