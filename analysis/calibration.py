@@ -34,7 +34,7 @@ TARGETS = [
     ("CP plans open per 10k", "cp_plans_open", "stock10k", 40.0, None),
     ("children in need per 10k", "cin_open", "stock10k", 333.0, None),  # see CARE_NOT_MODELLED
     ("caseload per worker", "caseload_mean", "value", 16.0, None),
-    ("worker turnover (per year)", "worker_leavers", "turnover", 0.14, "social_workers"),
+    ("worker turnover (per year)", "permanent_leavers", "turnover", 0.14, "permanent_workers"),
     ("agency share of workers", "agency_workers", "stockshare", 0.18, "social_workers"),
 ]
 
@@ -87,11 +87,27 @@ AGENCIES = ["police", "school", "gp", "emergency_department", "sexual_health", "
 # a year, so one year's turnover has a Poisson error near 18% — wider than the
 # ±10% band. The model is stationary after its burn-in, so a longer window
 # estimates the same yearly rate with less noise (about 8% over five years).
-WHOLE_WINDOW = {"caseload_mean", "worker_leavers", "agency_workers"}
+WHOLE_WINDOW = {"caseload_mean", "permanent_leavers", "agency_workers"}
+
+
+class Derived:
+    """The run's time series, plus series derived from them (DfE's turnover is
+    permanent leavers over permanent staff: social workers less agency workers)."""
+
+    def __init__(self, ts):
+        self.ts = ts
+
+    def __contains__(self, name):
+        return name == "permanent_workers" or name in self.ts
+
+    def __getitem__(self, name):
+        if name == "permanent_workers":
+            return self.ts["social_workers"][:] - self.ts["agency_workers"][:]
+        return self.ts[name]
 
 
 def measure(group, metric, kind, denominator):
-    ts = group["timeseries"]
+    ts = Derived(group["timeseries"])
     window = ts["day"].shape[0] if metric in WHOLE_WINDOW else int(group.attrs["measure_days"])
     last = lambda name: ts[name][:, -window:]
     pop = last("population").mean(axis=1)

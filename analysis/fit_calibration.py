@@ -47,7 +47,7 @@ KNOBS = [
     ("child_protection.thresholds.step_down", "CP plans open per 10k"),
     ("casework.child_in_need.quiet_days", "children in need per 10k"),
     ("workforce.turnover", "worker turnover (per year)"),
-    ("workforce.agency_fill_share", "agency share of workers"),
+    ("workforce.recruitment_days", "agency share of workers"),
 ]
 # The section 47 threshold moves with the strategy threshold, so every strategy
 # discussion the assessment calls leads to an enquiry: DfE publishes enquiries,
@@ -57,7 +57,7 @@ TIED = {"child_protection.thresholds.s47": "front_door.thresholds.strategy"}
 # fading effects (issue 3), and no knob here moves it without forcing it; it is
 # reported beside the fitted rows (docs/calibration.md explains what limits it).
 NOT_FITTED = {"re-referrals within 12 months (share)"}
-UPPER = {"workforce.agency_fill_share": 1.0, "casework.child_in_need.quiet_days": 730.0,
+UPPER = {"workforce.recruitment_days": 1000.0, "casework.child_in_need.quiet_days": 730.0,
          "casework.record_half_life": 3650.0}
 
 

@@ -64,12 +64,19 @@ class Workforce final : public Module {
 
  private:
   using Load = std::set<std::pair<double, AgentId>>;  // workers by weighted load, then id
-  void hire(World& w, Team team, bool agency, uint32_t unit = kNone);
+  // A worker starts in `post` (a new post when kNone: the initial establishment).
+  AgentId hire(World& w, Team team, bool agency, uint32_t post = kNone);
+  // The worker stops holding cases: the cases move on (a change of worker) and the
+  // worker's row is closed. `voluntary`: left of their own accord (counted as a
+  // leaver); otherwise an agency assignment ended because the post was filled.
+  void depart(World& w, AgentId worker);
+  void start_recruitment(World& w, uint32_t post, AgentId leaver, bool permanent_too);
   bool has_room(Team team, double weight) const;
   void allocate(World& w, AgentId child, AgentId worker);
   void unallocate(World& w, AgentId child);
   void enqueue(World& w, AgentId child);
   void leave(World& w, AgentId worker);
+  void post_filled(World& w, uint32_t post, bool agency);
   void daily(World& w);
 
   Params p_;
@@ -82,15 +89,25 @@ class Workforce final : public Module {
   Col<uint16_t> cases_n_;   // workers: cases
   Col<uint8_t> agency_, team_;
   Col<uint32_t> unit_;  // workers: the manager's unit within the team
+  Col<uint32_t> post_;  // workers: the post they hold
+  // Posts: team, manager's unit, who holds it, and whether a permanent
+  // appointment is under way (an agency worker covers it meanwhile, if anyone).
+  struct Post {
+    uint8_t team = 0;
+    uint32_t unit = 0;
+    AgentId holder = UINT32_MAX;
+    bool recruiting = false;
+  };
+  std::vector<Post> posts_;
   TeamManagers managers_;
   AgendaKind post_filled_;
-  MetricId m_workers_, m_agency_, m_caseload_, m_weighted_, m_full_, m_max_, m_unallocated_, m_leavers_, m_vacancies_,
+  MetricId m_workers_, m_agency_, m_caseload_, m_weighted_, m_full_, m_max_, m_unallocated_, m_leavers_, m_perm_leavers_, m_vacancies_,
       m_cost_;
   std::array<MetricId, kTeams> m_team_workers_{};
   std::array<Load, kTeams> by_load_;
   std::vector<std::vector<AgentId>> cases_;  // per worker
   std::array<std::deque<AgentId>, kTeams> queue_;
-  int64_t queued_ = 0, agency_count_ = 0, vacancies_ = 0;
+  int64_t queued_ = 0, agency_count_ = 0;
   double open_weight_ = 0;
   std::vector<AgentId> reallocated_;
 };

@@ -80,3 +80,41 @@ TEST(Workforce, ZeroManagerChangeRateKeepsEveryManagerPermanent) {
   EXPECT_EQ(total(s.at("manager_changes")), 0);
   EXPECT_EQ(total(s.at("teams_interim_manager")), 0);
 }
+
+TEST(Workforce, NoAgencyCoverMeansNoAgencyWorkers) {
+  const auto s = run_series(scenario(with(whole_system(40000, 730), {{"workforce.turnover", 1.0},
+                                                                     {"workforce.agency_fill_share", 0.0}})),
+                            {"agency_workers", "worker_leavers"});
+  EXPECT_GT(total(s.at("worker_leavers")), 50);
+  EXPECT_EQ(total(s.at("agency_workers")), 0);
+}
+
+// Agency workers cover a post only until the permanent appointment arrives, so the
+// agency share settles instead of creeping up as posts pass to agency cover one by
+// one. Leaving at h = 0.5 a year and appointment after a mean of R = 90 days put a
+// share p = x/(1+x), x = hR/365.25, of posts in recruitment; cover arrives after a
+// mean of F = 21 days, so it holds a share R/(R+F) of that time (exponential
+// waits). Expected agency share ≈ p·R/(R+F) ≈ 9%, less a little because agency
+// workers leave too. About 900 posts: the yearly mean share has a standard error
+// near 1 point; tolerance 2.5 points, and the last of four years stays within a
+// third of the second year's.
+TEST(Workforce, AgencyShareSettlesBecauseCoverEndsWithThePermanentAppointment) {
+  const auto s = run_series(scenario(with(whole_system(40000, 1461), {{"workforce.posts_per_10k", 225.0},
+                                                                      {"workforce.turnover", 0.5},
+                                                                      {"workforce.agency_turnover", 0.5},
+                                                                      {"workforce.agency_fill_share", 1.0},
+                                                                      {"workforce.recruitment_days", 90.0}})),
+                            {"agency_workers", "social_workers"});
+  auto share = [&](size_t year) {
+    double a = 0, n = 0;
+    for (size_t d = year * 365; d < (year + 1) * 365; ++d) {
+      a += s.at("agency_workers")[d];
+      n += s.at("social_workers")[d];
+    }
+    return a / n;
+  };
+  const double second = share(1), last = share(3);
+  const double x = 0.5 * 90 / 365.25, p = x / (1 + x), expected = p * 90 / (90 + 21);
+  EXPECT_NEAR(second, expected, 0.025);
+  EXPECT_NEAR(last, second, second / 3);
+}
