@@ -46,6 +46,7 @@ KNOBS = [
     ("child_protection.thresholds.plan/child_protection.thresholds.conference", "CP plans starting per 10k"),
     ("child_protection.thresholds.step_down", "CP plans open per 10k"),
     ("casework.child_in_need.quiet_days", "children in need per 10k"),
+    ("agencies.police.domestic_abuse_notifications", "re-referrals within 12 months (share)"),
     ("workforce.turnover", "worker turnover (per year)"),
     ("workforce.recruitment_days", "agency share of workers"),
 ]
@@ -53,10 +54,8 @@ KNOBS = [
 # discussion the assessment calls leads to an enquiry: DfE publishes enquiries,
 # not strategy discussions.
 TIED = {"child_protection.thresholds.s47": "front_door.thresholds.strategy"}
-# Re-referral is left out of the objective: it should fall out of closures and
-# fading effects (issue 3), and no knob here moves it without forcing it; it is
-# reported beside the fitted rows (docs/calibration.md explains what limits it).
-NOT_FITTED = {"re-referrals within 12 months (share)"}
+# Rows left out of the objective (reported, not fitted): none at present.
+NOT_FITTED = set()
 UPPER = {"workforce.recruitment_days": 1000.0, "casework.child_in_need.quiet_days": 730.0,
          "casework.record_half_life": 3650.0}
 

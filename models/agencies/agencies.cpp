@@ -1,11 +1,18 @@
 #include "models/agencies/agencies.hpp"
 
+#include <random>
+
 #include <cmath>
 
 namespace sgsim::models {
 namespace {
 constexpr StreamId kSee = stream_id("agencies.see");
 constexpr StreamId kShare = stream_id("agencies.share");
+constexpr StreamId kDomesticAbuse = stream_id("agencies.domestic_abuse_incident");
+constexpr size_t kPoliceIndex = 0;         // kAgencyNames
+constexpr size_t kDomesticAbuseStressor = 0;  // FamilyRisk's first stressor
+constexpr int32_t kEmotional = 1;          // harm category a notification is recorded as
+constexpr double kDaysPerYear = 365.25;
 
 struct Default {
   const char* label;
@@ -69,6 +76,12 @@ void Agencies::declare_parameters(ParamDeclarer& d) {
   d.real(p_.recontact_days, {"recontact_days", "days", 28, 0, 365,
                              "an agency does not contact again about the same child within this many days",
                              Provenance::placeholder, "avoids one incident becoming many contacts"});
+  d.real(p_.domestic_abuse_notifications,
+         {"police.domestic_abuse_notifications", "per household-year", 2.549, 0, 50,
+          "domestic abuse incidents police attend in a household living with domestic abuse, each notified to the "
+          "police record of every child in it (as exposure to emotional harm, not a true harm event)",
+          Provenance::fitted,
+                 "fitted to re-referrals within 12 months (DfE 2024/25; docs/calibration.md); police call-outs to domestic abuse, 003_ea48d82efd16a722.txt L1552-L1570, a family 'known since 2004 for domestic abuse', L1796"});
   d.real(p_.batted_back, {"batted_back", "ratio", 1.0, 1, 10,
                           "factor on an agency's threshold for a child after its contact was closed with no action",
                           Provenance::seed,
@@ -80,6 +93,9 @@ void Agencies::declare_state(World& w) {
   for (size_t a = 0; a < kAgencies; ++a) ids_[a] = w.event_types.add_agency(kAgencyNames[a], kDefaults[a].label);
   contact_ = w.agenda.add_kind("agencies.contact");
   share_ = w.agenda.add_kind("agencies.share_arrives");
+  m_da_notifications_ = w.metrics.add("police_domestic_abuse_notifications", "children",
+                                     "children recorded by police at a domestic abuse incident in their household",
+                                     MetricKind::flow);
   m_observed_ = w.metrics.add("harm_observed", "events", "true harm events that at least one agency recorded",
                               MetricKind::flow);
   for (size_t a = 0; a < kAgencies; ++a)
@@ -176,6 +192,7 @@ void Agencies::daily(World& w) {
     }
     if (seen) w.metrics.add_to(m_observed_, 1);
   }
+  domestic_abuse_notifications(w);
   for (const AgendaEntry& e : w.agenda.due(w.today, share_)) {
     if (!w.children.active(e.id)) continue;
     Draws d = w.rng.draws(kShare, static_cast<uint64_t>(e.id) * 32 + e.payload, w.today);
@@ -184,6 +201,35 @@ void Agencies::daily(World& w) {
   // Children who left: their records go too (ids are never reused).
   for (AgentId c : w.children.departures())
     for (size_t a = 0; a < kAgencies; ++a) records_.erase(static_cast<uint64_t>(c) * kAgencies + a);
+}
+
+// Police attend domestic abuse incidents: a Poisson number a day over the households
+// living with it, each household found by drawing households at random until one
+// with domestic abuse turns up; every child in it gets a police record.
+void Agencies::domestic_abuse_notifications(World& w) {
+  const auto households = static_cast<double>(risk_.households_with(kDomesticAbuseStressor));
+  if (p_.domestic_abuse_notifications <= 0 || households <= 0) return;
+  Draws d = w.rng.draws(kDomesticAbuse, 0, w.today);
+  const auto incidents = std::poisson_distribution<int64_t>(p_.domestic_abuse_notifications * households / kDaysPerYear)(d);
+  const auto rows = static_cast<double>(w.households.rows());
+  const auto& first = w.households[pop_.columns().first_child];
+  const auto& next = w.children[pop_.columns().next_sibling];
+  double notified = 0;
+  for (int64_t i = 0; i < incidents; ++i) {
+    AgentId hh = 0;
+    bool found = false;
+    for (int tries = 0; tries < 10000 && !found; ++tries) {
+      hh = static_cast<AgentId>(std::min(rows - 1, std::floor(d.uniform() * rows)));
+      found = w.households.active(hh) && risk_.stressor(w, hh, kDomesticAbuseStressor);
+    }
+    if (!found) break;
+    for (AgentId c = first[hh]; c != UINT32_MAX; c = next[c]) {
+      if (!w.children.active(c)) continue;
+      record(w, c, kPoliceIndex, kEmotional, d);
+      ++notified;
+    }
+  }
+  w.metrics.add_to(m_da_notifications_, notified);
 }
 
 void Agencies::plan_day(DayPlan& plan) {

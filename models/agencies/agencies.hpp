@@ -30,6 +30,7 @@ class Agencies final : public Module {
     std::array<AgencyParams, kAgencies> agency;
     double half_life = 0, share_between = 0, share_delay = 0, share_with_case_holder = 0, recontact_days = 0;
     double batted_back = 1;
+    double domestic_abuse_notifications = 0;
   };
 
   Agencies(Casework& casework, const Population& pop, const FamilyRisk& risk)
@@ -74,6 +75,8 @@ class Agencies final : public Module {
   Params p_;
   std::unordered_map<uint64_t, Record> records_;  // sparse: most children are never seen by anyone
   std::array<AgencyId, kAgencies> ids_{};
+  MetricId m_da_notifications_;
+  void domestic_abuse_notifications(World& w);
   AgendaKind contact_, share_;
   MetricId m_observed_;
   std::array<MetricId, kAgencies> m_contacts_by_{};

@@ -57,6 +57,8 @@ class FamilyRisk final : public Module {
 
   // What an assessment can find out about a household (facts, not the hazard).
   bool stressor(const World& w, AgentId hh, size_t s) const { return w.households[has_[s]][hh] != 0; }
+  // Households with children living with stressor `s` today (0 = domestic abuse).
+  int64_t households_with(size_t s) const { return households_with_[s]; }
   double capacity(const World& w, AgentId hh) const { return w.households[capacity_][hh]; }
 
   // Daily probability-rate (events per child-day) for a child today.

@@ -31,21 +31,21 @@ void FrontDoor::declare_parameters(ParamDeclarer& d) {
   d.real(p_.early_help, {"thresholds.early_help", "concern points", 1.2, 0, 100,
                          "screening estimate at or above which early help is offered", Provenance::placeholder,
                  "set by hand, not fitted: above a single neglect or emotional-abuse incident (1 point) so that a lone low-level contact with no history is closed at screening; no published contact outcomes to fit"});
-  d.real(p_.referral, {"thresholds.referral", "concern points", 1.892, 0, 100,
+  d.real(p_.referral, {"thresholds.referral", "concern points", 2.358, 0, 100,
                        "screening estimate at or above which a contact becomes a referral", Provenance::fitted,
                  "fitted to referrals per 10,000 children (DfE 2024/25; docs/calibration.md)"});
-  d.real(p_.assessment, {"thresholds.assessment", "concern points", 1.937, 0, 100,
+  d.real(p_.assessment, {"thresholds.assessment", "concern points", 2.424, 0, 100,
                          "a referral below this ends with no further action instead of an assessment",
                          Provenance::fitted,
                  "fitted to the share of referrals ending in no further action (DfE 2024/25; docs/calibration.md)"});
   d.real(p_.immediate_strategy, {"thresholds.immediate_strategy", "concern points", 12, 0, 100,
                                  "screening estimate at which a strategy discussion is held at once",
                                  Provenance::placeholder, "EVIDENCE.md TE-6: once the CP route starts it is fast"});
-  d.real(p_.in_need, {"thresholds.in_need", "concern points", 3.916, 0, 100,
+  d.real(p_.in_need, {"thresholds.in_need", "concern points", 4.553, 0, 100,
                       "assessment estimate at or above which the child is in need (a child-in-need plan)",
                       Provenance::fitted,
                  "fitted to assessments ending 'not in need' (DfE 2024/25; docs/calibration.md)"});
-  d.real(p_.strategy, {"thresholds.strategy", "concern points", 4.9, 0, 100,
+  d.real(p_.strategy, {"thresholds.strategy", "concern points", 5.348, 0, 100,
                        "assessment estimate at or above which a strategy discussion is held", Provenance::fitted,
                  "fitted to section 47 enquiries per 10,000 (DfE 2024/25; docs/calibration.md)"});
   d.real(p_.assessment_days, {"assessment.mean_working_days", "working days", 24, 1, 200,

@@ -28,7 +28,7 @@ void Workforce::declare_parameters(ParamDeclarer& d) {
   d.real(p_.caseload_cap, {"caseload_cap", "weighted cases per worker", 20, 1, 100,
                            "most weighted cases a worker is allocated; beyond it cases wait unallocated",
                            Provenance::user, "a local policy; the seeds record caseloads 'up to 34' (001_a32efb814e300027.txt L32)"});
-  d.real(p_.turnover, {"turnover", "per worker per year", 0.112, 0, 20,
+  d.real(p_.turnover, {"turnover", "per worker per year", 0.1136, 0, 20,
                        "leaving hazard of a permanent worker whose caseload is below the turnover onset",
                        Provenance::fitted,
                  "fitted to DfE's 14% turnover of permanent social workers a year (2023-24; docs/calibration.md); the caseload term adds to it"});
@@ -49,9 +49,9 @@ void Workforce::declare_parameters(ParamDeclarer& d) {
                  "DfE 2023-24: agency workers (18% of posts) cover most vacancies (19%): 18/19"});
   d.real(p_.agency_fill_days, {"agency_fill_days", "days", 21, 1, 365, "mean days to bring in an agency worker",
                                Provenance::placeholder, "no national figure"});
-  d.real(p_.recruitment_days, {"recruitment_days", "days", 700, 1, 1000, "mean days to fill a post permanently",
+  d.real(p_.recruitment_days, {"recruitment_days", "days", 677.2, 1, 1000, "mean days to fill a post permanently",
                                Provenance::fitted,
-                 "fitted to DfE's 18% agency share (2023-24; docs/calibration.md): with agency cover for most vacancies, the share of posts awaiting a permanent appointment is about the agency share; hard-to-fill posts stay vacant long"});
+                 "fitted to DfE's 18% agency share (2023-24; docs/calibration.md): with agency cover for most vacancies, the share of posts awaiting a permanent appointment is about the agency share"});
   d.real(p_.salary_permanent, {"cost_permanent", "£ per worker-year", 62000, 0, 500000,
                                "employer cost of a permanent social worker", Provenance::placeholder,
                                "order of PSSRU Unit Costs 2023 for a children's social worker, to be updated"});
@@ -93,6 +93,9 @@ void Workforce::declare_state(World& w) {
   m_vacancies_ = w.metrics.add("vacancies", "posts", "posts with nobody in them, waiting for a permanent or agency worker",
                                MetricKind::stock);
   m_cost_ = w.metrics.add("staff_cost", "£", "cost of case-holding social workers", MetricKind::flow);
+  m_cost_agency_ = w.metrics.add("staff_cost_agency", "£", "of which agency social workers", MetricKind::flow);
+  m_p90_ = w.metrics.add("caseload_weighted_p90", "weighted cases",
+                         "weighted caseload that nine in ten workers are at or below", MetricKind::stock);
 }
 
 void Workforce::initialise(World& w) {
@@ -314,6 +317,7 @@ void Workforce::plan_day(DayPlan& plan) {
   plan.serial(Phase::agencies, "workforce.leaving_recruitment_allocation", [this](World& w) { daily(w); });
   plan.serial(Phase::accounting, "workforce.stocks", [this](World& w) {
     double n = 0, cases = 0, load = 0, full = 0, max_load = 0;
+    std::vector<float> loads;
     for (size_t t = 0; t < kTeams; ++t) {
       w.metrics.set(m_team_workers_[t], static_cast<double>(by_load_[t].size()));
       n += static_cast<double>(by_load_[t].size());
@@ -322,6 +326,7 @@ void Workforce::plan_day(DayPlan& plan) {
         load += l;
         full += l + 1.0 > p_.caseload_cap + 1e-9;
         max_load = std::max(max_load, l);
+        loads.push_back(static_cast<float>(l));
       }
     }
     w.metrics.set(m_workers_, n);
@@ -330,12 +335,18 @@ void Workforce::plan_day(DayPlan& plan) {
     w.metrics.set(m_weighted_, n > 0 ? load / n : 0.0);
     w.metrics.set(m_full_, full);
     w.metrics.set(m_max_, max_load);
+    if (!loads.empty()) {  // nearest-rank 90th percentile
+      const auto k = static_cast<size_t>(std::ceil(0.9 * static_cast<double>(loads.size()))) - 1;
+      std::nth_element(loads.begin(), loads.begin() + static_cast<std::ptrdiff_t>(k), loads.end());
+      w.metrics.set(m_p90_, loads[k]);
+    }
     w.metrics.set(m_unallocated_, static_cast<double>(queued_));
     w.metrics.set(m_vacancies_, static_cast<double>(std::count_if(
                                     posts_.begin(), posts_.end(), [](const Post& p) { return p.holder == kNone; })));
     managers_.record(w);
     const double agency = static_cast<double>(agency_count_);
     w.metrics.add_to(m_cost_, ((n - agency) * p_.salary_permanent + agency * p_.salary_agency) / kDaysPerYear);
+    w.metrics.add_to(m_cost_agency_, agency * p_.salary_agency / kDaysPerYear);
   });
 }
 

@@ -101,7 +101,7 @@ class Workforce final : public Module {
   std::vector<Post> posts_;
   TeamManagers managers_;
   AgendaKind post_filled_;
-  MetricId m_workers_, m_agency_, m_caseload_, m_weighted_, m_full_, m_max_, m_unallocated_, m_leavers_, m_perm_leavers_, m_vacancies_,
+  MetricId m_workers_, m_agency_, m_caseload_, m_weighted_, m_full_, m_max_, m_unallocated_, m_leavers_, m_perm_leavers_, m_vacancies_, m_cost_agency_, m_p90_,
       m_cost_;
   std::array<MetricId, kTeams> m_team_workers_{};
   std::array<Load, kTeams> by_load_;

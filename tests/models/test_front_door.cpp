@@ -26,6 +26,7 @@ TEST(FrontDoor, AgenciesSeeTheConfiguredShareOfHarm) {
   for (const char* a : kAgencyList) v.push_back({std::string("agencies.") + a + ".sees", std::vector<double>(4, 0.0)});
   v.push_back({"agencies.gp.sees", std::vector<double>(4, p)});
   v.push_back({"agencies.sharing.between_agencies", 0.0});
+  v.push_back({"agencies.police.domestic_abuse_notifications", 0.0});  // police would hear of children this way too
   const auto s = run_series(scenario(v), {"harm_true", "harm_observed", "contacts_gp", "contacts_police"});
   const double n = total(s.at("harm_true"));
   ASSERT_GT(n, 5000);
@@ -142,4 +143,30 @@ TEST(FrontDoor, ThresholdSpreadLetsSomeContactsBelowTheThresholdThrough) {
   };
   EXPECT_EQ(referrals(0.0), 0);
   EXPECT_GT(referrals(1.0), 0);
+}
+
+// Police notifications of domestic abuse incidents: a Poisson number of incidents a
+// day, r × (households living with domestic abuse) / 365.25, each notifying every
+// child in the household. Expected notifications ≈ Σ_days r·H_DA/365.25 × k̄ with k̄
+// the mean children per household (prevalence does not depend on household size).
+// The total is a compound Poisson sum: variance ≈ E[incidents]·E[k²] ≤ 4·E[incidents]
+// here; tolerance 5 sd. With the rate at zero there are none.
+TEST(FrontDoor, DomesticAbuseNotificationsFollowTheirRate) {
+  const double r = 2.0;
+  const auto s = run_series(scenario(with(whole_system(40000, 730), {{"agencies.police.domestic_abuse_notifications", r}})),
+                            {"police_domestic_abuse_notifications", "households_domestic_abuse", "population",
+                             "households"});
+  double expected = 0, incidents = 0;
+  const auto& h = s.at("households_domestic_abuse");
+  for (size_t d = 1; d < h.size(); ++d) {
+    const double k = s.at("population")[d - 1] / s.at("households")[d - 1];
+    incidents += r * h[d - 1] / 365.25;
+    expected += r * h[d - 1] / 365.25 * k;
+  }
+  ASSERT_GT(incidents, 1000);
+  EXPECT_NEAR(total(s.at("police_domestic_abuse_notifications")), expected, 5 * std::sqrt(4 * incidents));
+
+  const auto off = run_series(scenario(with(whole_system(40000, 365), {{"agencies.police.domestic_abuse_notifications", 0.0}})),
+                              {"police_domestic_abuse_notifications"});
+  EXPECT_EQ(total(off.at("police_domestic_abuse_notifications")), 0);
 }
