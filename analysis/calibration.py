@@ -45,11 +45,6 @@ TARGETS = [
 LOOKED_AFTER_PER_10K = 70.0
 CARE_NOT_MODELLED_NOTE = "target excludes children looked after (70 per 10k): care is not modelled yet"
 
-# Rows the model does not yet reach, with why. They still count as misses
-# (exit 1) unless --allow-known-misses is given, which the test suite uses so
-# that it guards every other row; docs/calibration.md discusses each.
-KNOWN_MISSES = {}  # none at present
-
 # Reported, not fitted: (label, numerator, kind, denominator, note)
 CHECKS = [
     ("high true risk per 10k (definition: ~40-60)", "high_true_risk", "stock10k", None, "definition, not a target"),
@@ -158,8 +153,6 @@ def main(argv=None):
     ap.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     ap.add_argument("--no-checks", action="store_true", help="print only the target rows")
     ap.add_argument("--markdown", action="store_true", help="print the tables as Markdown (for docs/calibration.md)")
-    ap.add_argument("--allow-known-misses", action="store_true",
-                    help="exit 0 even if rows listed in KNOWN_MISSES miss (they are still flagged)")
     args = ap.parse_args(argv)
     with h5py.File(args.run_file, "r") as f:
         names = list(f["scenarios"])
@@ -168,10 +161,7 @@ def main(argv=None):
         rows, checks = evaluate(g)
         replicates = int(g["timeseries"]["population"].shape[0])
         population = float(g["timeseries"]["population"][:, -1].mean())
-    missed = sum(not r["within"] and not (args.allow_known_misses and r["label"] in KNOWN_MISSES) for r in rows)
-    for r in rows:
-        if not r["within"] and r["label"] in KNOWN_MISSES:
-            r["note"] = (r["note"] + "; " if r["note"] else "") + "known miss: " + KNOWN_MISSES[r["label"]]
+    missed = sum(not r["within"] for r in rows)
     if args.json:
         print(json.dumps({"scenario": name, "replicates": replicates, "population": population,
                           "missed": missed, "rows": rows, "checks": checks}, indent=1))
@@ -181,8 +171,7 @@ def main(argv=None):
         print("| measure | simulated (sd) | target | difference |\n|---|---|---|---|")
         for r in rows:
             flag = "" if r["within"] else " **outside ±10%**"
-            note = r["note"].split("known miss:")[0] + ("known miss, see below" if "known miss:" in r["note"] else "")
-            note = f" ({note})" if note else ""
+            note = f" ({r['note']})" if r["note"] else ""
             print(f"| {r['label']}{note} | {r['simulated']:.3f} ({r['sd']:.3f}) | {r['target']:g} | "
                   f"{r['diff']:+.1%}{flag} |")
         if not args.no_checks and checks:

@@ -3,9 +3,10 @@
     /usr/bin/python3 -m analysis.fit_calibration [scenarios/england.yaml] [--scale 0.01]
         [--sgsim build/sgsim] [--tolerance 0.03] [--max-runs 150] [--set PATH=VALUE ...]
 
-The fitted knobs are listed in KNOBS below (thresholds, two margins between
-thresholds, the child-in-need quiet spell, the record's half-life and two
-workforce rates); every other parameter keeps its value. The objective is the
+The fitted knobs are listed in KNOBS below (the front-door and child-protection
+thresholds, one as a margin and one as a ratio over the threshold before it, the
+child-in-need quiet spell, the rate of police domestic abuse notifications and
+two workforce rates); every other parameter keeps its value. The objective is the
 vector log(simulated / target) over every row of analysis.calibration.TARGETS,
 minimised by scipy's least_squares (trust-region reflective) over the log of
 each knob, with a finite-difference Jacobian of 5% steps. Every run uses the
@@ -26,6 +27,7 @@ import tempfile
 
 import h5py
 import numpy as np
+import yaml  # python3-yaml: the resolved scenario is YAML
 from scipy.optimize import least_squares  # python3-scipy
 
 from analysis.calibration import TARGETS, evaluate
@@ -35,8 +37,9 @@ from analysis.calibration import TARGETS, evaluate
 # further action only between the referral and assessment thresholds, so that
 # gap is fitted as a margin; the plan threshold is fitted relative to the
 # conference threshold (it may sit below it: each decision reads the estimate
-# through its own judgement, casework.threshold_sd). Each knob has one target it moves most directly (a
-# threshold and the flow it gates); the fit moves them all at once.
+# through its own judgement, casework.threshold_sd). Each knob is listed with the
+# target it moves most directly (a threshold and the flow it gates); the fit
+# moves them all at once against every target.
 KNOBS = [
     ("front_door.thresholds.referral", "referrals per 10k"),
     ("front_door.thresholds.assessment-front_door.thresholds.referral", "referrals ending in NFA (share)"),
@@ -50,14 +53,12 @@ KNOBS = [
     ("workforce.turnover", "worker turnover (per year)"),
     ("workforce.recruitment_days", "agency share of workers"),
 ]
-# The section 47 threshold moves with the strategy threshold, so every strategy
-# discussion the assessment calls leads to an enquiry: DfE publishes enquiries,
-# not strategy discussions.
+# The section 47 threshold moves with the strategy threshold: DfE publishes
+# enquiries, not strategy discussions, so one knob sets both (each decision still
+# reads the estimate through its own judgement, so not every discussion leads to
+# an enquiry).
 TIED = {"child_protection.thresholds.s47": "front_door.thresholds.strategy"}
-# Rows left out of the objective (reported, not fitted): none at present.
-NOT_FITTED = set()
-UPPER = {"workforce.recruitment_days": 1000.0, "casework.child_in_need.quiet_days": 730.0,
-         "casework.record_half_life": 3650.0}
+UPPER = {"workforce.recruitment_days": 1000.0, "casework.child_in_need.quiet_days": 730.0}
 
 
 def parameters(knobs):
@@ -98,7 +99,6 @@ class Model:
 def resolved_value(sgsim, scenario, path):
     text = subprocess.run([sgsim, "validate", "--resolved", scenario], check=True, capture_output=True,
                           text=True).stdout
-    import yaml  # python3-yaml: the resolved scenario is YAML
     node = yaml.safe_load(text)
     for key in path.split("."):
         node = node[key]
@@ -108,7 +108,7 @@ def resolved_value(sgsim, scenario, path):
 def fit(model, values, tolerance, max_runs):
     """Least squares on log(simulated / target) over the log of every knob."""
     names = [k for k, _ in KNOBS]
-    labels = [label for label, *_ in TARGETS if label not in NOT_FITTED]
+    labels = [label for label, *_ in TARGETS]
     best = {"cost": math.inf}
 
     def residuals(z):

@@ -1,18 +1,17 @@
 #include "models/agencies/agencies.hpp"
 
-#include <random>
-
 #include <cmath>
+#include <random>
 
 namespace sgsim::models {
 namespace {
 constexpr StreamId kSee = stream_id("agencies.see");
 constexpr StreamId kShare = stream_id("agencies.share");
 constexpr StreamId kDomesticAbuse = stream_id("agencies.domestic_abuse_incident");
-constexpr size_t kPoliceIndex = 0;         // kAgencyNames
 constexpr size_t kDomesticAbuseStressor = 0;  // FamilyRisk's first stressor
-constexpr int32_t kEmotional = 1;          // harm category a notification is recorded as
-constexpr double kDaysPerYear = 365.25;
+constexpr int32_t kEmotional = 1;             // harm category a notification is recorded as
+// A passed-on event's agenda payload: recipient agency × categories + category.
+constexpr uint32_t kCategories = kHarmCategoryNames.size();
 
 struct Default {
   const char* label;
@@ -124,12 +123,6 @@ double Agencies::concern(const World& w, AgentId c, size_t a) const {
   return r ? r->concern * std::exp2(-(w.today - r->day) / p_.half_life) : 0.0;
 }
 
-double Agencies::all_concern(const World& w, AgentId c) const {
-  double total = 0;
-  for (size_t a = 0; a < kAgencies; ++a) total += concern(w, c, a);
-  return total;
-}
-
 double Agencies::take_unreported(const World& w, AgentId c, size_t a) {
   Record* r = find(c, a);
   if (!r) return 0.0;
@@ -187,7 +180,7 @@ void Agencies::daily(World& w) {
         if (b == a || !d.bernoulli(p_.share_between)) continue;
         const auto delay = static_cast<int32_t>(std::floor(d.exponential(1.0 / std::max(p_.share_delay, 1e-9))));
         w.agenda.file(w.today + (p_.share_delay > 0 ? delay : 0), share_, e.child,
-                      static_cast<uint32_t>(b * 4 + static_cast<size_t>(e.detail)));
+                      static_cast<uint32_t>(b * kCategories + static_cast<size_t>(e.detail)));
       }
     }
     if (seen) w.metrics.add_to(m_observed_, 1);
@@ -195,8 +188,8 @@ void Agencies::daily(World& w) {
   domestic_abuse_notifications(w);
   for (const AgendaEntry& e : w.agenda.due(w.today, share_)) {
     if (!w.children.active(e.id)) continue;
-    Draws d = w.rng.draws(kShare, static_cast<uint64_t>(e.id) * 32 + e.payload, w.today);
-    record(w, e.id, e.payload / 4, static_cast<int32_t>(e.payload % 4), d);
+    Draws d = w.rng.draws(kShare, static_cast<uint64_t>(e.id) * kAgencies * kCategories + e.payload, w.today);
+    record(w, e.id, e.payload / kCategories, static_cast<int32_t>(e.payload % kCategories), d);
   }
   // Children who left: their records go too (ids are never reused).
   for (AgentId c : w.children.departures())
@@ -225,7 +218,7 @@ void Agencies::domestic_abuse_notifications(World& w) {
     if (!found) break;
     for (AgentId c = first[hh]; c != UINT32_MAX; c = next[c]) {
       if (!w.children.active(c)) continue;
-      record(w, c, kPoliceIndex, kEmotional, d);
+      record(w, c, kPolice, kEmotional, d);
       ++notified;
     }
   }

@@ -16,6 +16,7 @@
 namespace sgsim::models {
 
 inline constexpr size_t kAgencies = 8;
+inline constexpr size_t kPolice = 0;  // index of police in kAgencyNames
 inline constexpr std::array<const char*, kAgencies> kAgencyNames = {
     "police", "school", "gp", "emergency_department", "sexual_health", "camhs", "family", "housing_voluntary"};
 
@@ -49,8 +50,6 @@ class Agencies final : public Module {
   AgendaKind contact_kind() const { return contact_; }
   // What an agency knows and has not yet passed on; passing it marks it reported.
   double take_unreported(const World& w, AgentId c, size_t agency);
-  // Everything every agency holds on the child (what a MASH lets screening see).
-  double all_concern(const World& w, AgentId c) const;
   double concern(const World& w, AgentId c, size_t agency) const;
   // The front door closed this agency's contact: it reports less readily (FD-9).
   void batted_back(const World& w, AgentId c, size_t agency);
@@ -67,6 +66,7 @@ class Agencies final : public Module {
   const Record* find(AgentId c, size_t a) const;
   void decay(Record& r, int32_t today) const;
   void record(World& w, AgentId c, size_t a, int32_t category, Draws& d);
+  void domestic_abuse_notifications(World& w);
   void daily(World& w);
 
   Casework& casework_;
@@ -75,10 +75,8 @@ class Agencies final : public Module {
   Params p_;
   std::unordered_map<uint64_t, Record> records_;  // sparse: most children are never seen by anyone
   std::array<AgencyId, kAgencies> ids_{};
-  MetricId m_da_notifications_;
-  void domestic_abuse_notifications(World& w);
   AgendaKind contact_, share_;
-  MetricId m_observed_;
+  MetricId m_observed_, m_da_notifications_;
   std::array<MetricId, kAgencies> m_contacts_by_{};
 };
 

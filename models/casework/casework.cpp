@@ -13,7 +13,6 @@ constexpr StreamId kReview = stream_id("casework.cin_review");
 constexpr StreamId kHousehold = stream_id("casework.assess_household");
 constexpr StreamId kConsent = stream_id("casework.early_help_consent");
 constexpr StreamId kJudgement = stream_id("casework.judgement");
-constexpr double kDaysPerYear = 365.25;
 constexpr int32_t kNever = INT32_MIN;
 constexpr int32_t kRereferralWindow = 365;  // DfE: a referral within 12 months of the previous one
 constexpr uint32_t kFadeSteps = 4;          // after four half-lives the effect is treated as gone (6%)
@@ -60,7 +59,7 @@ void Casework::declare_parameters(ParamDeclarer& d) {
                               Provenance::seed,
                               "'because of the pressure of workload the social worker would usually only remain "
                               "involved for a limited time before closing the case' (001_a32efb814e300027.txt L62; "
-                              "EVIDENCE.md IN-3, TE-13); length fitted (docs/calibration.md)"});
+                              "EVIDENCE.md IN-3, TE-13); the length is a placeholder, not fitted"});
   d.real(p_.close_threshold, {"child_in_need.close_threshold", "concern points", 2.0, 0, 100,
                               "a review closes the case when the estimate is below this", Provenance::placeholder,
                               "fitted to the children-in-need stock (docs/calibration.md)"});
@@ -347,9 +346,11 @@ void Casework::plan_day(DayPlan& plan) {
     open_[0] = static_cast<int64_t>(w.children.active_count());
     for (size_t s = 1; s < kStatuses; ++s) open_[0] -= open_[s];
     for (size_t s = 0; s < kStatuses; ++s) w.metrics.set(m_in_status_[s], static_cast<double>(open_[s]));
-    w.metrics.set(m_early_help_open_, static_cast<double>(open_[1]));
-    w.metrics.set(m_cin_open_, static_cast<double>(open_[2] + open_[3] + open_[4] + open_[5]));
-    w.metrics.set(m_plans_open_, static_cast<double>(open_[5]));
+    const auto open = [this](Status s) { return static_cast<double>(open_[static_cast<size_t>(s)]); };
+    w.metrics.set(m_early_help_open_, open(Status::early_help));
+    w.metrics.set(m_cin_open_, open(Status::assessment) + open(Status::child_in_need) +
+                                   open(Status::protection_enquiry) + open(Status::protection_plan));
+    w.metrics.set(m_plans_open_, open(Status::protection_plan));
   });
 }
 

@@ -8,7 +8,6 @@ constexpr StreamId kEnquiry = stream_id("child_protection.enquiry");
 constexpr StreamId kConference = stream_id("child_protection.conference");
 constexpr StreamId kReview = stream_id("child_protection.review");
 constexpr StreamId kStrategy = stream_id("child_protection.strategy");
-constexpr size_t kPolice = 0;  // index of police in kAgencyNames
 }  // namespace
 
 void ChildProtection::declare_parameters(ParamDeclarer& d) {

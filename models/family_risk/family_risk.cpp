@@ -9,7 +9,6 @@ constexpr StreamId kHousehold = stream_id("family_risk.household");
 constexpr StreamId kStressorChange = stream_id("family_risk.stressor_change");
 constexpr StreamId kHarmTiming = stream_id("family_risk.harm_timing");
 constexpr StreamId kHarmCategory = stream_id("family_risk.harm_category");
-constexpr double kDaysPerYear = 365.25;
 constexpr uint32_t kNone = UINT32_MAX;
 // Age bands of family_risk.harm.age_multipliers start at these ages (DfE CIN census bands).
 constexpr std::array<int, 4> kBandStart = {0, 5, 10, 16};

@@ -94,6 +94,10 @@ void FrontDoor::start_assessment(World& w, AgentId c) {
   w.agenda.file(casework_.step_day(w, c), assessment_due_, c);
 }
 
+void FrontDoor::log_contact(World& w, const Contact& ct, ContactOutcome outcome) const {
+  w.log(ct.child, ev_contact_, static_cast<int32_t>(outcome), agencies_.id(ct.agency));
+}
+
 void FrontDoor::screen(World& w, const Contact& ct) {
   const AgentId c = ct.child;
   w.metrics.add_to(m_screened_, 1);
@@ -102,7 +106,7 @@ void FrontDoor::screen(World& w, const Contact& ct) {
   const Status s = casework_.status(w, c);
   if (s != Status::none && s != Status::early_help) {
     casework_.add_to_record(w, c, incident);  // an open case: the news goes to the worker
-    w.log(c, ev_contact_, 3, agencies_.id(ct.agency));
+    log_contact(w, ct, ContactOutcome::to_open_case);
     return;
   }
   // A MASH gathers what partner agencies hold but have not passed on, and that
@@ -122,7 +126,7 @@ void FrontDoor::screen(World& w, const Contact& ct) {
   // outright: no referral and no early-help offer (000_0a3acfabeaeb94cf.txt §3.1).
   const bool overridden = meets_referral && w.rng.draws(kScreening, c, w.today).bernoulli(p_.override_to_close);
   if (meets_referral && !overridden) {
-    w.log(c, ev_contact_, 2, agencies_.id(ct.agency));
+    log_contact(w, ct, ContactOutcome::referral);
     casework_.note_referral(w, c);
     if (estimate >= casework_.shifted(p_.immediate_strategy)) {
       cp_.strategy_discussion(w, c);
@@ -135,12 +139,12 @@ void FrontDoor::screen(World& w, const Contact& ct) {
   }
   if (!overridden && estimate >= casework_.shifted(p_.early_help)) {
     w.metrics.add_to(m_to_early_help_, 1);
-    w.log(c, ev_contact_, 1, agencies_.id(ct.agency));
+    log_contact(w, ct, ContactOutcome::early_help);
     casework_.offer_early_help(w, c, kScreening);
     return;
   }
   w.metrics.add_to(m_contact_nfa_, 1);
-  w.log(c, ev_contact_, overridden ? 4 : 0, agencies_.id(ct.agency));
+  log_contact(w, ct, overridden ? ContactOutcome::overridden : ContactOutcome::closed);
   agencies_.batted_back(w, c, ct.agency);
 }
 

@@ -16,6 +16,9 @@
 
 namespace sgsim::models {
 
+// What screening did with a contact: the detail of a `contact` event (docs/output.md).
+enum class ContactOutcome : int32_t { closed = 0, early_help = 1, referral = 2, to_open_case = 3, overridden = 4 };
+
 class FrontDoor final : public Module {
  public:
   struct Params {
@@ -59,6 +62,7 @@ class FrontDoor final : public Module {
   double carried_capacity_ = 0;
   AgendaKind assessment_due_;
   EventKind ev_contact_;
+  void log_contact(World& w, const Contact& ct, ContactOutcome outcome) const;
   MetricId m_contacts_, m_screened_, m_wait_, m_queue_, m_contact_nfa_, m_to_early_help_, m_referral_nfa_;
   MetricId m_assess_started_, m_assess_done_, m_not_in_need_, m_over_limit_, m_assess_days_;
 };

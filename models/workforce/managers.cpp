@@ -6,7 +6,6 @@
 namespace sgsim::models {
 namespace {
 constexpr StreamId kManager = stream_id("workforce.manager");
-constexpr double kDaysPerYear = 365.25;
 }  // namespace
 
 void TeamManagers::declare_parameters(ParamDeclarer& d) {

@@ -7,7 +7,6 @@ namespace sgsim::models {
 namespace {
 constexpr StreamId kLeaving = stream_id("workforce.leaving");
 constexpr StreamId kRecruit = stream_id("workforce.recruitment");
-constexpr double kDaysPerYear = 365.25;
 // Payload of a post-filled entry: the agency flag (a permanent appointment otherwise).
 constexpr uint32_t kAgencyBit = 0x100;
 }  // namespace
@@ -71,7 +70,6 @@ void Workforce::declare_state(World& w) {
   cases_n_ = w.workers.add<uint16_t>("cases", "cases", "cases allocated");
   agency_ = w.workers.add<uint8_t>("agency", "flag", "1 = agency worker");
   team_ = w.workers.add<uint8_t>("team", "code", "0 assessment, 1 safeguarding");
-  unit_ = w.workers.add<uint32_t>("manager_unit", "id", "team manager's unit the worker belongs to");
   post_ = w.workers.add<uint32_t>("post", "id", "the post the worker holds");
   managers_.declare_state(w);
   post_filled_ = w.agenda.add_kind("workforce.post_filled");
@@ -116,7 +114,6 @@ AgentId Workforce::hire(World& w, Team team, bool agency, uint32_t post) {
   const AgentId id = w.workers.add_rows(1);
   w.workers[agency_][id] = agency;
   w.workers[team_][id] = static_cast<uint8_t>(team);
-  w.workers[unit_][id] = posts_[post].unit;
   w.workers[post_][id] = post;
   posts_[post].holder = id;
   agency_count_ += agency;
@@ -317,7 +314,7 @@ void Workforce::plan_day(DayPlan& plan) {
   plan.serial(Phase::agencies, "workforce.leaving_recruitment_allocation", [this](World& w) { daily(w); });
   plan.serial(Phase::accounting, "workforce.stocks", [this](World& w) {
     double n = 0, cases = 0, load = 0, full = 0, max_load = 0;
-    std::vector<float> loads;
+    loads_.clear();
     for (size_t t = 0; t < kTeams; ++t) {
       w.metrics.set(m_team_workers_[t], static_cast<double>(by_load_[t].size()));
       n += static_cast<double>(by_load_[t].size());
@@ -326,7 +323,7 @@ void Workforce::plan_day(DayPlan& plan) {
         load += l;
         full += l + 1.0 > p_.caseload_cap + 1e-9;
         max_load = std::max(max_load, l);
-        loads.push_back(static_cast<float>(l));
+        loads_.push_back(static_cast<float>(l));
       }
     }
     w.metrics.set(m_workers_, n);
@@ -335,10 +332,10 @@ void Workforce::plan_day(DayPlan& plan) {
     w.metrics.set(m_weighted_, n > 0 ? load / n : 0.0);
     w.metrics.set(m_full_, full);
     w.metrics.set(m_max_, max_load);
-    if (!loads.empty()) {  // nearest-rank 90th percentile
-      const auto k = static_cast<size_t>(std::ceil(0.9 * static_cast<double>(loads.size()))) - 1;
-      std::nth_element(loads.begin(), loads.begin() + static_cast<std::ptrdiff_t>(k), loads.end());
-      w.metrics.set(m_p90_, loads[k]);
+    if (!loads_.empty()) {  // nearest-rank 90th percentile
+      const auto k = static_cast<size_t>(std::ceil(0.9 * static_cast<double>(loads_.size()))) - 1;
+      std::nth_element(loads_.begin(), loads_.begin() + static_cast<std::ptrdiff_t>(k), loads_.end());
+      w.metrics.set(m_p90_, loads_[k]);
     }
     w.metrics.set(m_unallocated_, static_cast<double>(queued_));
     w.metrics.set(m_vacancies_, static_cast<double>(std::count_if(

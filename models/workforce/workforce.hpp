@@ -56,7 +56,9 @@ class Workforce final : public Module {
   // Weighted caseload of a worker over the cap (1 = at the cap).
   double caseload_ratio(const World& w, AgentId worker) const { return w.workers[load_][worker] / p_.caseload_cap; }
   // Share of casework quality kept under the worker's team manager (interim managers: WF-2).
-  double management_quality(const World& w, AgentId worker) const { return managers_.quality(w.workers[unit_][worker]); }
+  double management_quality(const World& w, AgentId worker) const {
+    return managers_.quality(posts_[w.workers[post_][worker]].unit);
+  }
   // Weighted open cases (allocated and waiting) per worker, over the cap: the
   // pressure that shifts thresholds and shortens casework.
   double pressure() const;
@@ -88,8 +90,7 @@ class Workforce final : public Module {
   Col<float> load_;         // workers: weighted caseload
   Col<uint16_t> cases_n_;   // workers: cases
   Col<uint8_t> agency_, team_;
-  Col<uint32_t> unit_;  // workers: the manager's unit within the team
-  Col<uint32_t> post_;  // workers: the post they hold
+  Col<uint32_t> post_;  // workers: the post they hold (its team's manager unit is the worker's)
   // Posts: team, manager's unit, who holds it, and whether a permanent
   // appointment is under way (an agency worker covers it meanwhile, if anyone).
   struct Post {
@@ -99,6 +100,7 @@ class Workforce final : public Module {
     bool recruiting = false;
   };
   std::vector<Post> posts_;
+  std::vector<float> loads_;  // scratch for the caseload percentile, kept to avoid a daily allocation
   TeamManagers managers_;
   AgendaKind post_filled_;
   MetricId m_workers_, m_agency_, m_caseload_, m_weighted_, m_full_, m_max_, m_unallocated_, m_leavers_, m_perm_leavers_, m_vacancies_, m_cost_agency_, m_p90_,

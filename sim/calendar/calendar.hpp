@@ -19,6 +19,10 @@
 
 namespace sgsim {
 
+// The mean length of a year in days (Julian year), for turning yearly rates into
+// daily ones and daily counts into yearly rates.
+inline constexpr double kDaysPerYear = 365.25;
+
 // A civil date as a day count, so dates are cheap to store per agent and to
 // compare or subtract. Proleptic Gregorian calendar.
 struct Date {

@@ -6,11 +6,11 @@
 #include <ctime>
 
 #include "sgsim/version.hpp"
+#include "sim/calendar/calendar.hpp"
 #include "sim/output/h5.hpp"
 
 namespace sgsim {
 
-constexpr double kDaysPerYear = 365.25;
 
 double summarise(const std::vector<double>& series, MetricKind kind, int64_t window) {
   const size_t n = series.size();
