@@ -5,8 +5,10 @@
 
 The fitted knobs are listed in KNOBS below (the front-door and child-protection
 thresholds, one as a margin and one as a ratio over the threshold before it, the
-child-in-need quiet spell, the rate of police domestic abuse notifications and
-two workforce rates); every other parameter keeps its value. The objective is the
+child-in-need quiet spell, the rate of police domestic abuse notifications, two
+workforce rates, and the care knobs: entry thresholds and rates, return home,
+kinship and the supply of each placement type); every other parameter keeps its
+value. Rows in NOT_FITTED are reported but not in the objective. The objective is the
 vector log(simulated / target) over every row of analysis.calibration.TARGETS,
 minimised by scipy's least_squares (trust-region reflective) over the log of
 each knob, with a finite-difference Jacobian of 5% steps. Every run uses the
@@ -52,13 +54,29 @@ KNOBS = [
     ("agencies.police.domestic_abuse_notifications", "re-referrals within 12 months (share)"),
     ("workforce.turnover", "worker turnover (per year)"),
     ("workforce.recruitment_days", "agency share of workers"),
+    ("care.thresholds.s20", "children starting to be looked after per 10k"),
+    ("care.thresholds.proceedings", "children starting to be looked after per 10k"),
+    ("care.adolescent.crisis_rate", "children starting to be looked after per 10k"),
+    ("care.return_home.s20", "children looked after per 10k"),
+    ("care.return_home.care_order", "children looked after per 10k"),
+    ("care.return_home.with_parents_days", "placed with parents (share)"),
+    ("care.kinship.available", "placed kinship (share)"),
+    ("care.placement.in_house_foster.places_per_10k", "placed in-house foster (share)"),
+    ("care.placement.ifa_foster.places_per_10k", "placed agency foster (share)"),
+    ("care.placement.private_home.places_per_10k", "placed children's homes (share)"),
+    ("care.placement.supported.places_per_10k", "placed supported accommodation (share)"),
 ]
+# Rows the knobs do not set: the weekly costs are the unit costs themselves
+# (they check the ledger), and the secure share is a handful of children at 1%.
+NOT_FITTED = {"placed secure (share)"} | {label for label, _, kind, *_ in TARGETS if kind.startswith("weekly:")}
 # The section 47 threshold moves with the strategy threshold: DfE publishes
 # enquiries, not strategy discussions, so one knob sets both (each decision still
 # reads the estimate through its own judgement, so not every discussion leads to
 # an enquiry).
 TIED = {"child_protection.thresholds.s47": "front_door.thresholds.strategy"}
-UPPER = {"workforce.recruitment_days": 1000.0, "casework.child_in_need.quiet_days": 730.0}
+UPPER = {"workforce.recruitment_days": 1000.0, "casework.child_in_need.quiet_days": 730.0,
+         "care.return_home.s20": 1.0, "care.return_home.care_order": 1.0, "care.kinship.available": 1.0,
+         "care.return_home.with_parents_days": 3000.0, "care.adolescent.crisis_rate": 1.0}
 
 
 def parameters(knobs):
@@ -108,7 +126,7 @@ def resolved_value(sgsim, scenario, path):
 def fit(model, values, tolerance, max_runs):
     """Least squares on log(simulated / target) over the log of every knob."""
     names = [k for k, _ in KNOBS]
-    labels = [label for label, *_ in TARGETS]
+    labels = [label for label, *_ in TARGETS if label not in NOT_FITTED]
     best = {"cost": math.inf}
 
     def residuals(z):
@@ -127,6 +145,7 @@ def fit(model, values, tolerance, max_runs):
 
     z0 = np.log([values[n] for n in names])
     upper = np.array([math.log(UPPER.get(n, 50.0)) for n in names])  # no threshold beyond 50 points
+    z0 = np.minimum(z0, upper - 1e-6)
     try:  # Ctrl-C stops the search and keeps the best point so far
         least_squares(residuals, z0, bounds=(np.full(len(names), math.log(1e-3)), upper), diff_step=0.05,
                       x_scale=1.0, max_nfev=max_runs)

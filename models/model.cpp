@@ -1,9 +1,11 @@
 #include "models/model.hpp"
 
 #include "models/agencies/agencies.hpp"
+#include "models/care/care.hpp"
 #include "models/casework/casework.hpp"
 #include "models/child_protection/child_protection.hpp"
 #include "models/family_risk/family_risk.hpp"
+#include "models/finance/finance.hpp"
 #include "models/front_door/front_door.hpp"
 #include "models/population/population.hpp"
 #include "models/workforce/workforce.hpp"
@@ -14,14 +16,19 @@ namespace sgsim::models {
 // workforce moves first (leavers, allocation), then casework (reviews, closures),
 // then agencies record today's events and make contacts, then the front door
 // screens and completes assessments, then child protection's enquiries,
-// conferences and reviews.
+// conferences and reviews, then care (entries, placements, reviews, exits). In
+// the accounting phase finance comes last, so every cost of the day is in.
 ModuleList make_modules() {
+  auto finance = std::make_unique<Finance>();
   auto population = std::make_unique<Population>();
   auto family_risk = std::make_unique<FamilyRisk>(*population);
-  auto workforce = std::make_unique<Workforce>();
+  auto workforce = std::make_unique<Workforce>(*finance);
   auto casework = std::make_unique<Casework>(*family_risk, *workforce, *population);
   auto agencies = std::make_unique<Agencies>(*casework, *population, *family_risk);
-  auto child_protection = std::make_unique<ChildProtection>(*casework, *agencies);
+  auto care = std::make_unique<Care>(*casework, *family_risk, *population, *finance);
+  Care& care_ref = *care;
+  casework->set_care_hook([&care_ref](World& w, AgentId c, double judged) { return care_ref.consider_s20(w, c, judged); });
+  auto child_protection = std::make_unique<ChildProtection>(*casework, *agencies, *care);
   auto front_door = std::make_unique<FrontDoor>(*casework, *agencies, *child_protection);
   ModuleList m;
   m.push_back(std::move(population));
@@ -31,6 +38,8 @@ ModuleList make_modules() {
   m.push_back(std::move(agencies));
   m.push_back(std::move(front_door));
   m.push_back(std::move(child_protection));
+  m.push_back(std::move(care));
+  m.push_back(std::move(finance));
   return m;
 }
 

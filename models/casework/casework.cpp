@@ -19,7 +19,7 @@ constexpr uint32_t kFadeSteps = 4;          // after four half-lives the effect 
 
 bool needs_worker(Status s) {
   return s == Status::assessment || s == Status::child_in_need || s == Status::protection_enquiry ||
-         s == Status::protection_plan;
+         s == Status::protection_plan || s == Status::looked_after;
 }
 }  // namespace
 
@@ -100,6 +100,8 @@ void Casework::declare_parameters(ParamDeclarer& d) {
                              "weight of a section 47 enquiry", Provenance::placeholder, weight_src});
   d.real(p_.weight_plan, {"case_weight.protection_plan", "weighted cases", 1.5, 0.05, 10,
                           "weight of a child protection case", Provenance::placeholder, weight_src});
+  d.real(p_.weight_care, {"case_weight.looked_after", "weighted cases", 1.0, 0.05, 10,
+                          "weight of a looked-after child's case", Provenance::placeholder, weight_src});
   d.real(p_.workload_shift, {"workload_shift", "per unit over cap", 0.5, 0, 10,
                              "thresholds (and the closure threshold) rise by this share for each unit by which the "
                              "weighted open cases (allocated and queued) per worker exceed the cap", Provenance::placeholder,
@@ -120,7 +122,7 @@ double Casework::judged(World& w, AgentId c, StreamId stream, double estimate) c
 }
 
 void Casework::declare_state(World& w) {
-  status_ = w.children.add<uint8_t>("status", "code", "statutory status (0 none … 5 protection plan)");
+  status_ = w.children.add<uint8_t>("status", "code", "statutory status (0 none … 5 protection plan, 6 looked after)");
   since_ = w.children.add<int32_t>("status_since", "simulated day", "day the current status began");
   step_day_ = w.children.add<int32_t>("step_day", "simulated day", "day the current step falls due", kNever);
   last_referral_ = w.children.add<int32_t>("last_referral", "simulated day", "day of the last referral", kNever);
@@ -134,7 +136,7 @@ void Casework::declare_state(World& w) {
                                                    "of the child's previous referral, else 0)");
   ev_status_ = w.event_types.add_kind("status", "the child's statutory status changes (detail: the new status, 0 none, "
                                                "1 early help, 2 assessment, 3 child in need, 4 protection enquiry, "
-                                               "5 protection plan)");
+                                               "5 protection plan, 6 looked after)");
   review_ = w.agenda.add_kind("casework.cin_review");
   fade_ = w.agenda.add_kind("casework.fade_step");
   early_help_end_ = w.agenda.add_kind("casework.early_help_end");
@@ -143,7 +145,8 @@ void Casework::declare_state(World& w) {
   m_rereferrals_ = w.metrics.add("rereferrals_12m", "referrals", "referrals within 12 months of a previous referral", MetricKind::flow);
   m_early_help_open_ = w.metrics.add("early_help_open", "children", "children with open early help", MetricKind::stock);
   m_cin_open_ = w.metrics.add("cin_open", "children",
-                              "children in need: every open social-care case (assessment, CIN plan, enquiry, plan)", MetricKind::stock);
+                              "children in need: every open social-care case (assessment, CIN plan, enquiry, plan, "
+                              "looked after)", MetricKind::stock);
   m_plans_open_ = w.metrics.add("cp_plans_open", "children", "children on child protection plans", MetricKind::stock);
   m_plan_starts_ = w.metrics.add("cp_plan_starts", "plans", "child protection plans starting", MetricKind::flow);
   m_plan_ends_ = w.metrics.add("cp_plan_ends", "plans", "child protection plans ending", MetricKind::flow);
@@ -209,6 +212,7 @@ double Casework::case_weight(Status s) const {
     case Status::child_in_need: return p_.weight_cin;
     case Status::protection_enquiry: return p_.weight_enquiry;
     case Status::protection_plan: return p_.weight_plan;
+    case Status::looked_after: return p_.weight_care;
     default: return 0.0;
   }
 }
@@ -232,7 +236,7 @@ double Casework::intervention(const World& w, AgentId c, Status s) const {
 
 void Casework::apply_intervention(World& w, AgentId c) {
   const Status s = status(w, c);
-  if (s == Status::none) return;
+  if (s == Status::none || s == Status::looked_after) return;
   risk_.set_case(w, c, true, intervention(w, c, s));
 }
 
@@ -252,7 +256,12 @@ void Casework::set_status(World& w, AgentId c, Status s) {
   }
   if (old == Status::protection_plan) w.metrics.add_to(m_plan_ends_, 1);
   // Assessments sit with the assessment team, everything after with safeguarding.
-  if (needs_worker(s)) wf_.assign(w, c, s == Status::assessment ? Team::assessment : Team::safeguarding, case_weight(s));
+  if (needs_worker(s)) {
+    const Team team = s == Status::assessment     ? Team::assessment
+                      : s == Status::looked_after ? Team::children_in_care
+                                                  : Team::safeguarding;
+    wf_.assign(w, c, team, case_weight(s));
+  }
   else if (needs_worker(old)) wf_.release(w, c);
 
   if (s == Status::early_help) {
@@ -304,7 +313,9 @@ void Casework::daily(World& w) {
     assess_household(w, c, kReview);
     // Under pressure the time limit shortens just as thresholds rise (shifted()).
     const bool time_up = shifted(static_cast<double>(w.today - w.children[since_][c])) >= p_.cin_time_limit;
-    if (quiet || noncooperation || time_up || judged(w, c, kReview, estimate(w, c)) < shifted(p_.close_threshold)) {
+    const double j = judged(w, c, kReview, estimate(w, c));
+    if (!quiet && !noncooperation && care_hook_ && care_hook_(w, c, j)) continue;  // accommodated (s20)
+    if (quiet || noncooperation || time_up || j < shifted(p_.close_threshold)) {
       set_status(w, c, Status::none);
     } else {
       step_day(w, c) = w.today + static_cast<int32_t>(p_.cin_review_days);
@@ -349,7 +360,8 @@ void Casework::plan_day(DayPlan& plan) {
     const auto open = [this](Status s) { return static_cast<double>(open_[static_cast<size_t>(s)]); };
     w.metrics.set(m_early_help_open_, open(Status::early_help));
     w.metrics.set(m_cin_open_, open(Status::assessment) + open(Status::child_in_need) +
-                                   open(Status::protection_enquiry) + open(Status::protection_plan));
+                                   open(Status::protection_enquiry) + open(Status::protection_plan) +
+                                   open(Status::looked_after));
     w.metrics.set(m_plans_open_, open(Status::protection_plan));
   });
 }

@@ -9,6 +9,7 @@
 // half-life (the improvement-then-deterioration saw-tooth: EVIDENCE.md IN-1,
 // 001_a32efb814e300027.txt L30–L31).
 #include <array>
+#include <functional>
 
 #include "models/family_risk/family_risk.hpp"
 #include "models/workforce/workforce.hpp"
@@ -16,11 +17,13 @@
 
 namespace sgsim::models {
 
-// CIN census stages, in the order of the status column.
-enum class Status : uint8_t { none, early_help, assessment, child_in_need, protection_enquiry, protection_plan };
-inline constexpr size_t kStatuses = 6;
+// CIN census stages, in the order of the status column. A looked-after child's
+// care (legal status, placement) is the care module's; casework only knows the
+// case is open and held by the children-in-care team.
+enum class Status : uint8_t { none, early_help, assessment, child_in_need, protection_enquiry, protection_plan, looked_after };
+inline constexpr size_t kStatuses = 7;
 inline constexpr std::array<const char*, kStatuses> kStatusNames = {
-    "no_case", "early_help", "assessment", "child_in_need", "protection_enquiry", "protection_plan"};
+    "no_case", "early_help", "assessment", "child_in_need", "protection_enquiry", "protection_plan", "looked_after"};
 
 class Casework final : public Module {
  public:
@@ -34,7 +37,7 @@ class Casework final : public Module {
     double fade_half_life = 0;
     double stressor_detection = 0, stressor_weight = 0, capacity_weight = 0;
     double workload_shift = 0, threshold_sd = 0;
-    double weight_assessment = 1, weight_cin = 1, weight_enquiry = 1, weight_plan = 1;
+    double weight_assessment = 1, weight_cin = 1, weight_enquiry = 1, weight_plan = 1, weight_care = 1;
   };
 
   Casework(FamilyRisk& risk, Workforce& workforce, const Population& pop) : risk_(risk), wf_(workforce), pop_(pop) {}
@@ -77,10 +80,15 @@ class Casework final : public Module {
   // Early help is offered; parents consent or not (EVIDENCE.md FC-3, IN-5).
   void offer_early_help(World& w, AgentId c, StreamId stream);
   // Re-work the open case's effect on the child's harm hazard from today's
-  // caseload, worker changes and manager (at reviews and reallocations).
+  // caseload, worker changes and manager (at reviews and reallocations). A
+  // looked-after child's hazard is the care module's (it follows the placement).
   void apply_intervention(World& w, AgentId c);
   const Params& params() const { return p_; }
   Workforce& workforce() { return wf_; }
+  // The care module's say at a child-in-need review: given the judged estimate,
+  // it may accommodate the child (returns true if the child entered care).
+  using CareHook = std::function<bool(World&, AgentId, double)>;
+  void set_care_hook(CareHook hook) { care_hook_ = std::move(hook); }
   MetricId plan_starts() const { return m_plan_starts_; }
   Col<int32_t> since_col() const { return since_; }
 
@@ -91,6 +99,7 @@ class Casework final : public Module {
 
   FamilyRisk& risk_;
   Workforce& wf_;
+  CareHook care_hook_;
   const Population& pop_;
   Params p_;
   EventKind ev_referral_, ev_status_;

@@ -60,7 +60,9 @@ void ChildProtection::declare_state(World& w) {
 void ChildProtection::strategy_discussion(World& w, AgentId c) {
   w.metrics.add_to(m_strategy_, 1);
   w.children[strategy_day_][c] = w.today;
-  if (casework_.judged(w, c, kStrategy, casework_.estimate(w, c)) >= casework_.shifted(p_.s47_threshold)) {
+  const double judged = casework_.judged(w, c, kStrategy, casework_.estimate(w, c));
+  if (care_.consider_emergency(w, c, judged)) return;  // removed at once; the enquiry goes on inside care
+  if (judged >= casework_.shifted(p_.s47_threshold)) {
     w.metrics.add_to(m_s47_, 1);
     casework_.set_status(w, c, Status::protection_enquiry);
     Draws d = w.rng.draws(kEnquiry, c, w.today);
@@ -95,10 +97,12 @@ void ChildProtection::daily(World& w) {
     if (!w.children.active(c) || casework_.status(w, c) != Status::protection_enquiry || casework_.step_day(w, c) != w.today)
       continue;
     w.metrics.add_to(m_icpc_, 1);
-    if (casework_.judged(w, c, kConference, casework_.estimate(w, c)) >= casework_.shifted(p_.plan_threshold)) {
+    const double judged = casework_.judged(w, c, kConference, casework_.estimate(w, c));
+    if (judged >= casework_.shifted(p_.plan_threshold)) {
       casework_.set_status(w, c, Status::protection_plan);
       casework_.step_day(w, c) = w.today + static_cast<int32_t>(p_.first_review_days);
       w.agenda.file(casework_.step_day(w, c), review_, c);
+      care_.consider_proceedings(w, c, judged);
     } else {
       casework_.set_status(w, c, Status::child_in_need);
     }
@@ -108,9 +112,11 @@ void ChildProtection::daily(World& w) {
       continue;
     casework_.assess_household(w, c, kReview);
     // Under pressure the step-down threshold rises too: plans end earlier.
-    if (casework_.judged(w, c, kReview, casework_.estimate(w, c)) < casework_.shifted(p_.step_down_threshold)) {
+    const double judged = casework_.judged(w, c, kReview, casework_.estimate(w, c));
+    if (judged < casework_.shifted(p_.step_down_threshold)) {
       casework_.set_status(w, c, Status::child_in_need);
     } else {
+      care_.consider_proceedings(w, c, judged);
       casework_.step_day(w, c) = w.today + static_cast<int32_t>(p_.review_days);
       w.agenda.file(casework_.step_day(w, c), review_, c);
       casework_.apply_intervention(w, c);  // caseload, worker and manager may have changed

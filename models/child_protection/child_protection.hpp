@@ -3,9 +3,12 @@
 // protection conference (within 15 working days of the strategy discussion) →
 // child protection plan or child-in-need plan; review conferences at 3 months and
 // then 6-monthly; a plan ends by step-down to child in need (EVIDENCE.md §2.3).
+// A conference or review whose estimate reaches the care threshold starts care
+// proceedings, and a strategy discussion can remove a child at once (care module).
 // Deferring the conference until a criminal investigation ends is a policy switch
 // (EVIDENCE.md TE-1, 000_0a3acfabeaeb94cf.txt §3.12).
 #include "models/agencies/agencies.hpp"
+#include "models/care/care.hpp"
 #include "models/casework/casework.hpp"
 #include "sim/schedule/module.hpp"
 
@@ -22,7 +25,8 @@ class ChildProtection final : public Module {
     double investigation_days = 0;
   };
 
-  ChildProtection(Casework& casework, Agencies& agencies) : casework_(casework), agencies_(agencies) {}
+  ChildProtection(Casework& casework, Agencies& agencies, Care& care)
+      : casework_(casework), agencies_(agencies), care_(care) {}
 
   std::string_view name() const override { return "child_protection"; }
   std::string_view summary() const override {
@@ -41,6 +45,7 @@ class ChildProtection final : public Module {
   void daily(World& w);
   Casework& casework_;
   Agencies& agencies_;
+  Care& care_;
   Params p_;
   Col<int32_t> strategy_day_;
   AgendaKind enquiry_end_, conference_, review_;

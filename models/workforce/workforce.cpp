@@ -12,18 +12,20 @@ constexpr uint32_t kAgencyBit = 0x100;
 }  // namespace
 
 void Workforce::declare_parameters(ParamDeclarer& d) {
-  // Children looked after are about 70 of the 333 per 10,000 children in need
-  // (DfE 2024), and their cases are held by children-in-care teams that arrive
-  // with the care module; until then the posts here are the rest: 22 × 263/333.
-  d.real(p_.posts_per_10k, {"posts_per_10k", "posts per 10,000 children", 17.4, 0.5, 200,
-                            "case-holding social worker posts (establishment) in the assessment and safeguarding teams",
+  d.real(p_.posts_per_10k, {"posts_per_10k", "posts per 10,000 children", 22, 0.5, 200,
+                            "case-holding social worker posts (establishment) in the assessment, safeguarding and "
+                            "children-in-care teams",
                             Provenance::national,
                             "DfE Children's social work workforce 2024: about 26,000 case-holding FTE in England, "
-                            "about 22 per 10,000 children, less the share holding looked-after children's cases "
-                            "(70 of 333 children in need per 10,000, DfE 2024)"});
+                            "about 22 per 10,000 children"});
   d.real(p_.assessment_share, {"assessment_team_share", "share of posts", 0.3, 0.01, 0.99,
-                               "posts in the assessment team; the rest hold child-in-need and protection cases",
+                               "of the posts outside the children-in-care team, the share in the assessment team; the rest hold "
+                               "child-in-need and protection cases",
                                Provenance::placeholder, "local team structures vary; no national split"});
+  d.real(p_.care_share, {"children_in_care_team_share", "share of posts", 0.21, 0.0, 0.9,
+                         "posts in the children-in-care team, which holds looked-after children's cases",
+                         Provenance::national,
+                         "children looked after are 70 of the 333 children in need per 10,000 (DfE 2024): 0.21"});
   d.real(p_.caseload_cap, {"caseload_cap", "weighted cases per worker", 20, 1, 100,
                            "most weighted cases a worker is allocated; beyond it cases wait unallocated",
                            Provenance::user, "a local policy; the seeds record caseloads 'up to 34' (001_a32efb814e300027.txt L32)"});
@@ -57,6 +59,8 @@ void Workforce::declare_parameters(ParamDeclarer& d) {
   d.real(p_.salary_agency, {"cost_agency", "£ per worker-year", 95000, 0, 500000,
                             "cost of an agency social worker", Provenance::placeholder,
                             "agency premium of about half again; no single national figure"});
+  d.integer(p_.cost_year, {"cost_year", "year", 2023, 2000, 2100, "price year of the two staff costs above",
+                            Provenance::national, "PSSRU Unit Costs of Health and Social Care 2023"});
   managers_.declare_parameters(d);
 }
 
@@ -69,7 +73,7 @@ void Workforce::declare_state(World& w) {
   load_ = w.workers.add<float>("load", "weighted cases", "weighted caseload");
   cases_n_ = w.workers.add<uint16_t>("cases", "cases", "cases allocated");
   agency_ = w.workers.add<uint8_t>("agency", "flag", "1 = agency worker");
-  team_ = w.workers.add<uint8_t>("team", "code", "0 assessment, 1 safeguarding");
+  team_ = w.workers.add<uint8_t>("team", "code", "0 assessment, 1 safeguarding, 2 children in care");
   post_ = w.workers.add<uint32_t>("post", "id", "the post the worker holds");
   managers_.declare_state(w);
   post_filled_ = w.agenda.add_kind("workforce.post_filled");
@@ -90,7 +94,8 @@ void Workforce::declare_state(World& w) {
                                   MetricKind::flow);
   m_vacancies_ = w.metrics.add("vacancies", "posts", "posts with nobody in them, waiting for a permanent or agency worker",
                                MetricKind::stock);
-  m_cost_ = w.metrics.add("staff_cost", "£", "cost of case-holding social workers", MetricKind::flow);
+  m_cost_ = w.metrics.add("staff_cost", "£", "cost of case-holding social workers (in the price year)", MetricKind::flow);
+  finance_.register_cost(m_cost_);
   m_cost_agency_ = w.metrics.add("staff_cost_agency", "£", "of which agency social workers", MetricKind::flow);
   m_p90_ = w.metrics.add("caseload_weighted_p90", "weighted cases",
                          "weighted caseload that nine in ten workers are at or below", MetricKind::stock);
@@ -98,12 +103,13 @@ void Workforce::declare_state(World& w) {
 
 void Workforce::initialise(World& w) {
   const double posts = p_.posts_per_10k / 1e4 * static_cast<double>(w.children.active_count());
-  const auto assessment = std::max<int64_t>(1, std::llround(posts * p_.assessment_share));
-  const auto safeguarding = std::max<int64_t>(1, std::llround(posts) - assessment);
-  managers_.add_team(w, static_cast<double>(assessment));  // in Team order
-  managers_.add_team(w, static_cast<double>(safeguarding));
-  for (int64_t i = 0; i < assessment; ++i) hire(w, Team::assessment, false);
-  for (int64_t i = 0; i < safeguarding; ++i) hire(w, Team::safeguarding, false);
+  const auto care = std::max<int64_t>(1, std::llround(posts * p_.care_share));
+  const auto assessment = std::max<int64_t>(1, std::llround(posts * (1.0 - p_.care_share) * p_.assessment_share));
+  const auto safeguarding = std::max<int64_t>(1, std::llround(posts) - assessment - care);
+  const std::array<int64_t, kTeams> sizes = {assessment, safeguarding, care};  // in Team order
+  for (size_t t = 0; t < kTeams; ++t) managers_.add_team(w, static_cast<double>(sizes[t]));
+  for (size_t t = 0; t < kTeams; ++t)
+    for (int64_t i = 0; i < sizes[t]; ++i) hire(w, static_cast<Team>(t), false);
 }
 
 AgentId Workforce::hire(World& w, Team team, bool agency, uint32_t post) {
@@ -342,8 +348,10 @@ void Workforce::plan_day(DayPlan& plan) {
                                     posts_.begin(), posts_.end(), [](const Post& p) { return p.holder == kNone; })));
     managers_.record(w);
     const double agency = static_cast<double>(agency_count_);
-    w.metrics.add_to(m_cost_, ((n - agency) * p_.salary_permanent + agency * p_.salary_agency) / kDaysPerYear);
-    w.metrics.add_to(m_cost_agency_, agency * p_.salary_agency / kDaysPerYear);
+    const double permanent = finance_.in_price_year(p_.salary_permanent, p_.cost_year);
+    const double agency_cost = finance_.in_price_year(p_.salary_agency, p_.cost_year);
+    w.metrics.add_to(m_cost_, ((n - agency) * permanent + agency * agency_cost) / kDaysPerYear);
+    w.metrics.add_to(m_cost_agency_, agency * agency_cost / kDaysPerYear);
   });
 }
 

@@ -6,30 +6,35 @@
 // quality, WF-3 turnover loses knowledge, WF-5 a change of worker resets the
 // child's trust). Team pressure — weighted caseloads against the cap — is what
 // bends thresholds (decision-making ecology). The front door's own capacity is a
-// front_door parameter; a children-in-care team arrives with the care module.
+// front_door parameter.
 #include <array>
 #include <deque>
 #include <set>
 
+#include "models/finance/finance.hpp"
 #include "models/workforce/managers.hpp"
 #include "sim/schedule/module.hpp"
 
 namespace sgsim::models {
 
-enum class Team : uint8_t { assessment = 0, safeguarding = 1 };  // safeguarding: child in need and protection
-inline constexpr size_t kTeams = 2;
-inline constexpr std::array<const char*, kTeams> kTeamNames = {"assessment", "safeguarding"};
+// safeguarding: child in need and protection; children_in_care: looked-after children.
+enum class Team : uint8_t { assessment = 0, safeguarding = 1, children_in_care = 2 };
+inline constexpr size_t kTeams = 3;
+inline constexpr std::array<const char*, kTeams> kTeamNames = {"assessment", "safeguarding", "children_in_care"};
 
 class Workforce final : public Module {
  public:
   static constexpr AgentId kNone = UINT32_MAX;
   struct Params {
-    double posts_per_10k = 0, assessment_share = 0;
+    double posts_per_10k = 0, assessment_share = 0, care_share = 0;
     double caseload_cap = 0;
     double turnover = 0, turnover_caseload_slope = 0, turnover_onset = 0, agency_turnover = 0;
     double agency_fill_share = 0, agency_fill_days = 0, recruitment_days = 0;
     double salary_permanent = 0, salary_agency = 0;
+    int64_t cost_year = 0;
   };
+
+  explicit Workforce(Finance& finance) : finance_(finance) {}
 
   std::string_view name() const override { return "workforce"; }
   std::string_view summary() const override {
@@ -81,6 +86,7 @@ class Workforce final : public Module {
   void post_filled(World& w, uint32_t post, bool agency);
   void daily(World& w);
 
+  Finance& finance_;
   Params p_;
   Col<uint32_t> worker_;    // children: allocated worker
   Col<uint8_t> changes_;    // children: worker changes during the current case

@@ -30,6 +30,8 @@ class Metrics {
 
   void add_to(MetricId m, double v) { today_[m.index] += v; }
   void set(MetricId m, double v) { today_[m.index] = v; }
+  // Today's value so far (a flow's running total, a stock once set).
+  double today(MetricId m) const { return today_[m.index]; }
 
   // End of day: store today's values (a negative output day is burn-in: not
   // stored) and reset the flows.

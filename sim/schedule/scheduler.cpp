@@ -57,6 +57,7 @@ void Scheduler::run_day(int32_t day) {
   world_.households.begin_day();
   world_.workers.begin_day();
   world_.providers.begin_day();
+  world_.care_leavers.begin_day();
   for (Phase phase : kPhases) {
     for (const auto& item : plan_.items()) {
       if (item.phase != phase) continue;

@@ -27,6 +27,7 @@ struct World {
   ColumnTable households{"households"};
   ColumnTable workers{"workers"};
   ColumnTable providers{"providers"};
+  ColumnTable care_leavers{"care_leavers"};  // young people 18-25 who left care
 
   Agenda agenda;
   EventRegistry event_types;

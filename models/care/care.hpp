@@ -1,0 +1,148 @@
+#pragma once
+// Children in care (DESIGN.md §2 "Care and placements"; EVIDENCE.md §2.4, PL-1 …
+// PL-17, TR-2). Legal routes in: section 20 with parents' agreement, emergency
+// protection, care proceedings (interim then full care order, a placement order,
+// special guardianship or a return home at the final hearing), and adolescents
+// whose parents will not have them home. Placement by the matching policy of the
+// placement market; placement life — breakdown driven by the child's needs, the
+// match, the provider's grade and the placement's age; the provider's notice;
+// planned moves (step-down from residential, out of an inadequate placement, out
+// of an emergency bed); reviews that return children home; secure care from a
+// national pool with a waiting list; leaving care at 18; and the cost ledger.
+#include <deque>
+
+#include "models/care/commissioning.hpp"
+#include "models/care/leaving_care.hpp"
+#include "models/care/placements.hpp"
+#include "models/casework/casework.hpp"
+#include "models/family_risk/family_risk.hpp"
+#include "models/finance/finance.hpp"
+#include "models/population/population.hpp"
+#include "sim/schedule/module.hpp"
+
+namespace sgsim::models {
+
+class Care final : public Module {
+ public:
+  struct Params {
+    // Entry (thresholds on the judged estimate, as at the other decisions).
+    double proceedings_threshold = 0, s20_threshold = 0, emergency_threshold = 0;
+    double s20_agreement = 0, siblings_enter = 0;
+    double pre_proceedings_days = 0, proceedings_weeks = 0, emergency_order_days = 0;
+    double adolescent_rate = 0, adolescent_capacity_gradient = 0, adolescent_accommodated = 0;
+    // Final hearing.
+    double placement_order_share = 0, sgo_share = 0, supervision_share = 0;
+    int64_t adoption_max_age = 0;
+    double adoption_days = 0, sgo_permanence_ratio = 0;
+    // Reviews and return home.
+    double first_review_working_days = 0, second_review_days = 0, review_days = 0;
+    double return_threshold = 0, return_s20 = 0, return_order = 0, with_parents_days = 0;
+    // The child's needs and placement life.
+    std::vector<double> needs_median;  // by age band 0-4, 5-9, 10-15, 16-17 at entry
+    double needs_sd = 0, needs_exponent = 0, needs_after_breakdown = 0, needs_recovery = 0, stable_days = 0;
+    double early_days = 0, early_ratio = 0, emergency_ratio = 0, retry_days = 0, step_down_days = 0;
+    double kin_available = 0;
+    double disability_share = 0;
+    bool move_if_inadequate = false;
+    double move_on_to_supported = 0;
+    // Secure care (s25).
+    int64_t secure_min_age = 0;
+    double secure_needs = 0, secure_granted = 0, secure_order_days = 0, secure_extension = 0, secure_wait_limit = 0;
+    double secure_needs_effect = 0;
+    // The stock on the first day.
+    double initial_per_10k = 0;
+    std::vector<double> initial_age_shares;   // by age band
+    std::vector<double> initial_legal_shares; // s20, interim care order, care order, placement order
+  };
+
+  Care(Casework& casework, FamilyRisk& risk, const Population& population, Finance& finance)
+      : casework_(casework), risk_(risk), pop_(population), finance_(finance), market_(finance),
+        commissioning_(market_, finance), leaving_(finance) {}
+
+  std::string_view name() const override { return "care"; }
+  std::string_view summary() const override {
+    return "children looked after: legal routes, placement matching, breakdown and moves, secure care, leaving care, "
+           "supply, commissioning and placement costs";
+  }
+  void declare_parameters(ParamDeclarer&) override;
+  void declare_state(World&) override;
+  void initialise(World&) override;
+  void plan_day(DayPlan&) override;
+
+  // Hooks for the decisions that can lead into care (serial phases only).
+  // A conference or review found the estimate at the care threshold: proceedings
+  // start after pre-proceedings (or the edge-of-care team keeps the child home).
+  void consider_proceedings(World& w, AgentId c, double judged);
+  // A strategy discussion: emergency protection if the estimate is that high.
+  bool consider_emergency(World& w, AgentId c, double judged);
+  // A child-in-need review: accommodation under s20 with the parents' agreement.
+  bool consider_s20(World& w, AgentId c, double judged);
+
+  bool looked_after(const World& w, AgentId c) const { return w.children[legal_][c] != 0; }
+  LegalStatus legal(const World& w, AgentId c) const { return static_cast<LegalStatus>(w.children[legal_][c]); }
+  PlacementType placement(const World& w, AgentId c) const { return static_cast<PlacementType>(w.children[type_][c]); }
+  AgentId provider(const World& w, AgentId c) const { return w.children[provider_][c]; }
+  const PlacementMarket& market() const { return market_; }
+  const Params& params() const { return p_; }
+  const IndexSet& in_care() const { return in_care_; }
+  // Children waiting for a secure bed, in order.
+  size_t secure_waiting() const { return secure_queue_.size(); }
+
+ private:
+  // Entry and exit.
+  void enter(World& w, std::vector<AgentId> group, EntryRoute route, LegalStatus legal, bool count);
+  void exit(World& w, AgentId c, ExitReason reason);
+  void set_legal(World& w, AgentId c, LegalStatus s);
+  void apply_for_order(World& w, AgentId c);
+  void final_hearing(World& w, AgentId c);
+  // Placement.
+  PlacementNeed need(const World& w, AgentId c) const;
+  void place(World& w, const std::vector<AgentId>& group, bool planned, StreamId stream);
+  void start_placement(World& w, AgentId c, const Match& m, bool planned);
+  void end_placement(World& w, AgentId c);
+  bool try_planned_move(World& w, AgentId c, StreamId stream, bool foster_only);
+  void review(World& w, AgentId c);
+  // Secure care (secure_care.cpp).
+  void consider_secure(World& w, AgentId c);
+  void admit_to_secure(World& w);
+  void secure_order_ends(World& w, AgentId c);
+  // The day's work.
+  void adolescent_crisis(World& w, AgentId c);
+  void file_adolescent_crisis(World& w, AgentId c);
+  void daily(World& w);
+  void accounting(World& w);
+  int age(const World& w, AgentId c) const;
+
+  Casework& casework_;
+  FamilyRisk& risk_;
+  const Population& pop_;
+  Finance& finance_;
+  PlacementMarket market_;
+  Commissioning commissioning_;
+  LeavingCare leaving_;
+  Params p_;
+  bool initialising_ = false;
+
+  Col<uint8_t> legal_, route_, type_, away_, planned_, kin_, notice_, disabled_;
+  Col<uint32_t> provider_, seq_;
+  Col<int32_t> care_start_, placement_start_, start1_, start2_, pending_, secure_since_;
+  Col<float> needs_, distance_;
+  Col<uint16_t> placements_;
+  AgendaKind review_, breakdown_, move_due_, retry_, application_, hearing_, adoption_, discharge_, crisis_,
+      secure_end_;
+  IndexSet in_care_;
+  std::deque<std::pair<AgentId, int32_t>> secure_queue_;  // child, day applied
+  std::vector<AgentId> secure_admitted_;                  // scratch
+
+  MetricId m_open_, m_starts_, m_ends_, m_days_ended_, m_moves_, m_breakdowns_, m_out_of_area_, m_distance_,
+      m_three_moves_, m_inadequate_, m_proceedings_, m_care_orders_, m_placement_orders_, m_sgo_, m_crises_,
+      m_emergency_placements_, m_unregulated_placements_, m_secure_applications_, m_secure_admissions_,
+      m_secure_waiting_, m_secure_wait_days_, m_secure_lapsed_, m_secure_refused_, m_cost_, m_cost_away_;
+  std::array<MetricId, kEntryRoutes> m_starts_by_{};
+  std::array<MetricId, kExitReasons> m_ends_by_{};
+  std::array<MetricId, kCategories> m_category_{}, m_harm_{}, m_cost_by_{};
+  std::array<MetricId, kPlacementTypes> m_type_{};
+  std::array<MetricId, kLegalStatuses> m_legal_{};
+};
+
+}  // namespace sgsim::models

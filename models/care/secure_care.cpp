@@ -1,0 +1,60 @@
+// Secure care (EVIDENCE.md PL-7): sought as a very last resort for a child whose
+// needs are at the secure threshold, granted or refused by the court, then a wait
+// for a bed in one national pool; an order of about three months, extended while
+// the needs last; then a step-down placement (000_0a3acfabeaeb94cf.txt §3.41-§3.46:
+// order, placement two days later, reviews, step-down to an inadequate placement;
+// 002_5db1e8f627105674.txt ¶157: requests declined).
+#include "models/care/care.hpp"
+
+namespace sgsim::models {
+namespace {
+constexpr StreamId kSecure = stream_id("care.secure");
+constexpr int32_t kNever = INT32_MIN;
+}  // namespace
+
+void Care::consider_secure(World& w, AgentId c) {
+  if (placement(w, c) == PlacementType::secure || w.children[secure_since_][c] != kNever) return;
+  if (age(w, c) < p_.secure_min_age || w.children[needs_][c] < p_.secure_needs) return;
+  w.metrics.add_to(m_secure_applications_, 1);
+  if (!w.rng.draws(kSecure, c, w.today).bernoulli(p_.secure_granted)) {
+    w.metrics.add_to(m_secure_refused_, 1);
+    return;
+  }
+  w.children[secure_since_][c] = w.today;
+  secure_queue_.emplace_back(c, w.today);
+}
+
+void Care::admit_to_secure(World& w) {
+  while (!secure_queue_.empty()) {
+    const auto [c, applied] = secure_queue_.front();
+    if (!w.children.active(c) || !looked_after(w, c) || w.children[secure_since_][c] != applied) {
+      secure_queue_.pop_front();  // left care, or a newer application stands
+      continue;
+    }
+    if (w.today - applied > p_.secure_wait_limit) {
+      secure_queue_.pop_front();
+      w.children[secure_since_][c] = kNever;
+      w.metrics.add_to(m_secure_lapsed_, 1);
+      continue;
+    }
+    auto m = market_.find_type(w, PlacementType::secure, need(w, c));
+    if (!m) return;  // no bed today: everyone waits, first come first served
+    secure_queue_.pop_front();
+    w.children[secure_since_][c] = kNever;
+    w.metrics.add_to(m_secure_admissions_, 1);
+    w.metrics.add_to(m_secure_wait_days_, w.today - applied);
+    start_placement(w, c, *m, true);
+    w.agenda.file(w.today + static_cast<int32_t>(p_.secure_order_days), secure_end_, c, w.children[seq_][c]);
+  }
+}
+
+void Care::secure_order_ends(World& w, AgentId c) {
+  w.children[needs_][c] = static_cast<float>(w.children[needs_][c] * p_.secure_needs_effect);
+  if (w.children[needs_][c] >= p_.secure_needs && w.rng.draws(kSecure, c, w.today).bernoulli(p_.secure_extension)) {
+    w.agenda.file(w.today + static_cast<int32_t>(p_.secure_order_days), secure_end_, c, w.children[seq_][c]);
+    return;
+  }
+  place(w, {c}, true, kSecure);  // step-down
+}
+
+}  // namespace sgsim::models
