@@ -65,6 +65,7 @@ KNOBS = [
     ("care.placement.ifa_foster.places_per_10k", "placed agency foster (share)"),
     ("care.placement.private_home.places_per_10k", "placed children's homes (share)"),
     ("care.placement.supported.places_per_10k", "placed supported accommodation (share)"),
+    ("care.move_on_from_foster", "placed supported accommodation (share)"),
 ]
 # Rows the knobs do not set: the weekly costs are the unit costs themselves
 # (they check the ledger), and the secure share is a handful of children at 1%.
@@ -76,7 +77,8 @@ NOT_FITTED = {"placed secure (share)"} | {label for label, _, kind, *_ in TARGET
 TIED = {"child_protection.thresholds.s47": "front_door.thresholds.strategy"}
 UPPER = {"workforce.recruitment_days": 1000.0, "casework.child_in_need.quiet_days": 730.0,
          "care.return_home.s20": 1.0, "care.return_home.care_order": 1.0, "care.kinship.available": 1.0,
-         "care.return_home.with_parents_days": 3000.0, "care.adolescent.crisis_rate": 1.0}
+         "care.return_home.with_parents_days": 3000.0, "care.adolescent.crisis_rate": 1.0,
+         "care.move_on_from_foster": 1.0}
 
 
 def parameters(knobs):

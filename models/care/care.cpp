@@ -17,6 +17,7 @@ constexpr StreamId kDisability = stream_id("care.disability");
 constexpr int32_t kNever = INT32_MIN;
 constexpr int kAdolescence = 13;  // EVIDENCE.md §2.8: exploitation and family breakdown peak at 13-15
 constexpr int kAdult = 18;
+constexpr int kExploitationAge = 12;
 constexpr int32_t kYear = 365;    // DfE's "3 or more placements during the year"
 }  // namespace
 
@@ -101,15 +102,20 @@ void Care::declare_parameters(ParamDeclarer& d) {
   d.real_list(p_.needs_median, {"needs.median", "needs points", {0.5, 0.9, 1.4, 1.2}, 0.01, 100,
                                 "median needs score at entry by age band (0-4, 5-9, 10-15, 16-17)", Provenance::placeholder,
                                 "older children enter with more complex needs (EVIDENCE.md §2.8)"});
-  d.real(p_.needs_sd, {"needs.sd", "log-scale sd", 0.6, 0, 3, "spread of needs scores at entry", Provenance::placeholder,
+  d.real(p_.needs_sd, {"needs.sd", "log-scale sd", 0.5, 0, 3, "spread of needs scores at entry", Provenance::placeholder,
                        "for sensitivity"});
+  d.real(p_.exploitation_needs, {"needs.exploitation_threshold", "needs points", 3.0, 0, 100,
+                                  "a child of 12 or over with needs at least this needs a provider able to care for a "
+                                  "child at risk of exploitation", Provenance::placeholder,
+                                  "stands in for the exploitation stage until that module exists; specialist carers "
+                                  "scarce (002_5db1e8f627105674.txt ¶43)"});
   d.real(p_.needs_exponent, {"needs.breakdown_exponent", "power", 1.0, 0, 5,
                              "breakdown hazard rises as needs to this power", Provenance::placeholder,
                              "EVIDENCE.md PL-3: aggression and missing drive notice"});
-  d.real(p_.needs_after_breakdown, {"needs.after_breakdown", "ratio", 1.15, 1, 5,
+  d.real(p_.needs_after_breakdown, {"needs.after_breakdown", "ratio", 1.1, 1, 5,
                                     "needs score multiplies by this at each breakdown (the instability loop)",
                                     Provenance::seed, "EVIDENCE.md PL-4 (002_5db1e8f627105674.txt ¶10, ¶66, ¶153)"});
-  d.real(p_.needs_recovery, {"needs.recovery", "ratio", 0.9, 0.1, 1,
+  d.real(p_.needs_recovery, {"needs.recovery", "ratio", 0.85, 0.1, 1,
                              "needs score multiplies by this at a review after a stable spell", Provenance::seed,
                              "stability lowers missing (EVIDENCE.md PL-4; Child Q stable 21 months, 002_5db1e8f627105674.txt ¶40)"});
   d.real(p_.stable_days, {"needs.stable_days", "days", 180, 1, 3650, "a placement this old counts as stable",
@@ -143,6 +149,10 @@ void Care::declare_parameters(ParamDeclarer& d) {
                                     Provenance::seed,
                                     "moves to semi-independent and supported settings at 16 (000_0a3acfabeaeb94cf.txt "
                                     "§3.21; 004_cfad9db42d4b51c9.txt ¶4.4.6; EVIDENCE.md §2.8)"});
+  d.real(p_.move_on_from_foster, {"move_on_from_foster", "probability per review", 0.1, 0, 1,
+                                   "a 16 or 17 year old in foster care moves on to supported accommodation at a review, "
+                                   "if there is a place", Provenance::fitted,
+                                   "fitted to the supported-accommodation share of the placement mix (DESIGN.md §8)"});
   d.integer(p_.secure_min_age, {"secure.min_age", "years", 10, 0, 17, "youngest child placed in secure care",
                                 Provenance::national, "s25 Children Act 1989; under 13 needs the Secretary of State's approval"});
   d.real(p_.secure_needs, {"secure.needs_threshold", "needs points", 3.5, 0, 100,
@@ -274,6 +284,9 @@ PlacementNeed Care::need(const World& w, AgentId c) const {
   n.needs = w.children[needs_][c];
   n.disabled = w.children[disabled_][c] != 0;
   n.kin_available = w.children[kin_][c] != 0;
+  // Until the exploitation module says who is at risk, older children with the
+  // highest needs stand in for them (EVIDENCE.md §2.8: markers peak at 12-15).
+  n.exploitation = n.age >= kExploitationAge && n.needs >= p_.exploitation_needs;
   return n;
 }
 
@@ -481,7 +494,10 @@ void Care::review(World& w, AgentId c) {
   const bool residential = t == PlacementType::la_home || t == PlacementType::private_home ||
                            t == PlacementType::emergency || t == PlacementType::unregulated;
   const PlacementTypeParams& supported = market_.params(PlacementType::supported);
-  if (residential && age(w, c) >= supported.min_age && d.bernoulli(p_.move_on_to_supported)) {
+  const bool fostered = t == PlacementType::in_house_foster || t == PlacementType::specialist_foster ||
+                        t == PlacementType::ifa_foster;
+  if ((residential || fostered) && age(w, c) >= supported.min_age &&
+      d.bernoulli(residential ? p_.move_on_to_supported : p_.move_on_from_foster)) {
     const PlacementNeed n = need(w, c);
     if (n.needs <= supported.max_needs)
       if (auto m = market_.find_type(w, PlacementType::supported, n)) start_placement(w, c, *m, true);

@@ -39,12 +39,13 @@ class Care final : public Module {
     double return_threshold = 0, return_s20 = 0, return_order = 0, with_parents_days = 0;
     // The child's needs and placement life.
     std::vector<double> needs_median;  // by age band 0-4, 5-9, 10-15, 16-17 at entry
+    double exploitation_needs = 0;
     double needs_sd = 0, needs_exponent = 0, needs_after_breakdown = 0, needs_recovery = 0, stable_days = 0;
     double early_days = 0, early_ratio = 0, emergency_ratio = 0, retry_days = 0, step_down_days = 0;
     double kin_available = 0;
     double disability_share = 0;
     bool move_if_inadequate = false;
-    double move_on_to_supported = 0;
+    double move_on_to_supported = 0, move_on_from_foster = 0;
     // Secure care (s25).
     int64_t secure_min_age = 0;
     double secure_needs = 0, secure_granted = 0, secure_order_days = 0, secure_extension = 0, secure_wait_limit = 0;

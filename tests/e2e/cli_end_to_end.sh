@@ -284,6 +284,15 @@ for which in england metro; do
 done
 check "metropolitan's resolved YAML keeps its own children (150000)" 'grep -q "^  children: 150000" resolved_metro.out'
 
+# The commissioner options each run (a short run without burn-in: a few months
+# at the baseline's size) and write the care and cost series.
+for opt in "$SRC"/scenarios/local/options/*.yaml; do
+  name=$(basename "$opt" .yaml)
+  sg "option_$name" run "$opt" -o "out/option_$name.h5" -r 1 --set run.days=120 --set run.burn_in_days=0
+  check "option $name runs and writes cla_open and cost" \
+    '[[ $RC -eq 0 ]] && h5ls -r "out/option_$name.h5" | grep -q "timeseries/cla_open" && h5ls -r "out/option_$name.h5" | grep -q "timeseries/cost "'
+done
+
 # -------------------------------------------------------------------- describe
 sg describe describe
 check "describe exits 0 and lists population.children" \

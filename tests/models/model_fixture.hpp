@@ -26,6 +26,14 @@ inline std::vector<std::pair<std::string, ParamValue>> closed_population(int64_t
           {"population.out_migration_per_household", 0.0}};
 }
 
+// No child looked after on the first day and no adolescent crises: for tests of
+// earlier modules that must not see children taken into care.
+inline std::vector<std::pair<std::string, ParamValue>> without_care(std::vector<std::pair<std::string, ParamValue>> v) {
+  v.push_back({"care.initial.per_10k", 0.0});
+  v.push_back({"care.adolescent.crisis_rate", 0.0});
+  return v;
+}
+
 inline size_t metric_index(World& w, const std::string& name) {
   for (size_t i = 0; i < w.metrics.size(); ++i)
     if (w.metrics.info()[i].name == name) return i;

@@ -38,7 +38,7 @@ TEST(ChildProtection, DeferringConferencesForInvestigationsIsASwitch) {
 TEST(Casework, EveryChildIsInExactlyOneStatusAndStocksFollowTheirFlows) {
   const std::vector<std::string> statuses = {"status_no_case", "status_early_help", "status_assessment",
                                              "status_child_in_need", "status_protection_enquiry",
-                                             "status_protection_plan"};
+                                             "status_protection_plan", "status_looked_after"};
   auto names = statuses;
   for (const char* n : {"population", "cp_plans_open", "cp_plan_starts", "cp_plan_ends", "cin_open"}) names.push_back(n);
   const auto s = run_series(scenario(whole_system(40000, 730)), names);
@@ -51,7 +51,8 @@ TEST(Casework, EveryChildIsInExactlyOneStatusAndStocksFollowTheirFlows) {
     ASSERT_EQ(s.at("cp_plans_open")[d] - previous_plans, s.at("cp_plan_starts")[d] - s.at("cp_plan_ends")[d]) << d;
     previous_plans = s.at("cp_plans_open")[d];
     ASSERT_EQ(s.at("cin_open")[d], s.at("status_assessment")[d] + s.at("status_child_in_need")[d] +
-                                       s.at("status_protection_enquiry")[d] + s.at("status_protection_plan")[d]);
+                                       s.at("status_protection_enquiry")[d] + s.at("status_protection_plan")[d] +
+                                       s.at("status_looked_after")[d]);
   }
   EXPECT_GT(s.at("cp_plans_open").back(), 0);
 }

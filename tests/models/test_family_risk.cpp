@@ -52,8 +52,9 @@ TEST(FamilyRisk, HarmEventsMatchTheIntegratedHazard) {
 }
 
 // A child's hazard is base × age multiplier × stressor multipliers × capacity term.
+// (Without care: a looked-after child's hazard also carries its placement's ratio.)
 TEST(FamilyRisk, HazardFollowsTheConfiguredMultipliers) {
-  Simulation sim(scenario(closed_population(3000, 2)), models::make_modules, 0, RunOptions{});
+  Simulation sim(scenario(without_care(closed_population(3000, 2))), models::make_modules, 0, RunOptions{});
   World& w = sim.world();
   const auto& fr = sim.module<FamilyRisk>();
   const auto& p = fr.params();
@@ -137,7 +138,8 @@ TEST(FamilyRisk, AChildsHistoryDoesNotDependOnOtherChildren) {
     // A case re-times the child's next harm event, and whether a case opens depends
     // on caseloads and workers, which do depend on how many children there are; no
     // agency contacts the front door here, so the harm draws alone are tested.
-    auto v = closed_population(children, 730);
+    // No care: the first day's looked-after children are drawn relative to the whole population.
+    auto v = without_care(closed_population(children, 730));
     for (const char* a : {"police", "school", "gp", "emergency_department", "sexual_health", "camhs", "family",
                           "housing_voluntary"})
       v.push_back({std::string("agencies.") + a + ".contact_probability", 0.0});

@@ -134,7 +134,8 @@ TEST(FrontDoor, MashRaisesTheShareOfHighRiskChildrenWhoReachAPlan) {
 // read the same estimates as over it.
 TEST(FrontDoor, ThresholdSpreadLetsSomeContactsBelowTheThresholdThrough) {
   auto referrals = [](double sd) {
-    const auto s = run_series(scenario(with(whole_system(40000, 365), {{"front_door.thresholds.referral", 40.0},
+    // Without care: an adolescent crisis is a referral that does not pass the front door.
+    const auto s = run_series(scenario(with(without_care(whole_system(40000, 365)), {{"front_door.thresholds.referral", 40.0},
                                                                        {"front_door.thresholds.immediate_strategy", 60.0},
                                                                        {"casework.threshold_sd", sd}})),
                               {"referrals", "contacts_screened"});
