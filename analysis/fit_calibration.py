@@ -92,7 +92,8 @@ def parameters(knobs):
             path, base = k.split("/")
             out[path] = out[base] * v
     for path, source in TIED.items():
-        out[path] = out[source]
+        if source in out:
+            out[path] = out[source]
     return out
 
 
@@ -168,9 +169,14 @@ def main(argv=None):
     ap.add_argument("-r", "--replicates", type=int, default=1)
     ap.add_argument("--tolerance", type=float, default=0.03, help="stop when every |log(sim/target)| is below this")
     ap.add_argument("--max-runs", type=int, default=150, help="most evaluations of the least-squares objective")
+    ap.add_argument("--knobs", default="", metavar="PREFIX,...",
+                    help="fit only the knobs whose path starts with one of these prefixes (the others keep their values)")
     ap.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
                     help="hold a parameter at a value during the fit (for a fitted one: start from it)")
     args = ap.parse_args(argv)
+    if args.knobs:
+        prefixes = tuple(args.knobs.split(","))
+        KNOBS[:] = [(k, label) for k, label in KNOBS if k.startswith(prefixes)]
     extra = {}
     for item in args.set:
         path, _, value = item.partition("=")

@@ -18,6 +18,7 @@ constexpr int32_t kNever = INT32_MIN;
 constexpr int kAdolescence = 13;  // EVIDENCE.md §2.8: exploitation and family breakdown peak at 13-15
 constexpr int kAdult = 18;
 constexpr int kExploitationAge = 12;
+constexpr int32_t kOutOfAreaFlag = 16;  // in a placement event's detail
 constexpr int32_t kYear = 365;    // DfE's "3 or more placements during the year"
 }  // namespace
 
@@ -26,10 +27,10 @@ void Care::declare_parameters(ParamDeclarer& d) {
   commissioning_.declare_parameters(d);
   leaving_.declare_parameters(d);
   const char* fit = "fitted to children starting to be looked after and looked after at 31 March (DfE 2024; docs/calibration.md)";
-  d.real(p_.proceedings_threshold, {"thresholds.proceedings", "concern points", 12.0, 0, 100,
+  d.real(p_.proceedings_threshold, {"thresholds.proceedings", "concern points", 12.5, 0, 100,
                                     "judged estimate at a conference or review above which care proceedings start",
                                     Provenance::fitted, fit});
-  d.real(p_.s20_threshold, {"thresholds.s20", "concern points", 8.0, 0, 100,
+  d.real(p_.s20_threshold, {"thresholds.s20", "concern points", 10.8, 0, 100,
                             "judged estimate at a child-in-need review above which accommodation under s20 is offered",
                             Provenance::fitted, fit});
   d.real(p_.emergency_threshold, {"thresholds.emergency", "concern points", 20.0, 0, 200,
@@ -51,7 +52,7 @@ void Care::declare_parameters(ParamDeclarer& d) {
   d.real(p_.emergency_order_days, {"emergency_order_days", "days", 8, 1, 30,
                                    "emergency protection lasts this long before an interim care order is sought",
                                    Provenance::national, "Children Act 1989 s45: an EPO lasts at most 8 days"});
-  d.real(p_.adolescent_rate, {"adolescent.crisis_rate", "per child-year", 0.002, 0, 1,
+  d.real(p_.adolescent_rate, {"adolescent.crisis_rate", "per child-year", 0.001, 0, 1,
                               "hazard that a 13-17 year old's parents will not have them home, for a household of full "
                               "capacity", Provenance::fitted,
                               "'required to leave home' (004_cfad9db42d4b51c9.txt ¶4.3.13; EVIDENCE.md TR-1); "
@@ -89,14 +90,15 @@ void Care::declare_parameters(ParamDeclarer& d) {
                           "Care Planning Regulations 2010: at least every six months"});
   d.real(p_.return_threshold, {"return_home.threshold", "concern points", 6.0, 0, 100,
                                "a review considers a return home when the judged estimate of home is below this",
-                               Provenance::fitted, fit});
-  d.real(p_.return_s20, {"return_home.s20", "probability per review", 0.5, 0, 1,
+                               Provenance::placeholder,
+                               "about the child-protection step-down threshold; the return probabilities below are fitted"});
+  d.real(p_.return_s20, {"return_home.s20", "probability per review", 0.6, 0, 1,
                          "a child accommodated under s20 whose home is judged safe goes home at a review",
                          Provenance::fitted, fit});
-  d.real(p_.return_order, {"return_home.care_order", "probability per review", 0.1, 0, 1,
+  d.real(p_.return_order, {"return_home.care_order", "probability per review", 0.15, 0, 1,
                            "a child on a care order whose home is judged safe is placed with parents at a review",
                            Provenance::fitted, fit});
-  d.real(p_.with_parents_days, {"return_home.with_parents_days", "days", 240, 1, 3000,
+  d.real(p_.with_parents_days, {"return_home.with_parents_days", "days", 200, 1, 3000,
                                 "placed with parents under the order before it is discharged",
                                 Provenance::fitted, "fitted to the placed-with-parents share (DESIGN.md §8)"});
   d.real_list(p_.needs_median, {"needs.median", "needs points", {0.5, 0.9, 1.4, 1.2}, 0.01, 100,
@@ -133,7 +135,7 @@ void Care::declare_parameters(ParamDeclarer& d) {
   d.real(p_.step_down_days, {"step_down_days", "days", 365, 1, 3650,
                              "a child in a children's home this long whose needs a foster carer can meet steps down",
                              Provenance::placeholder, "step-down from residential to foster care (issue and EVIDENCE.md PL-10)"});
-  d.real(p_.kin_available, {"kinship.available", "probability", 0.2, 0, 1,
+  d.real(p_.kin_available, {"kinship.available", "probability", 0.28, 0, 1,
                             "a relative or friend is assessed and able to care when the child enters care",
                             Provenance::fitted, "fitted to the kinship share of the placement mix (DESIGN.md §8)"});
   d.real(p_.disability_share, {"disability_share", "share", 0.12, 0, 1,
@@ -143,13 +145,13 @@ void Care::declare_parameters(ParamDeclarer& d) {
                                     "a review moves a child out of a placement graded inadequate when another is found",
                                     Provenance::seed,
                                     "as-was: kept for lack of choice (000_0a3acfabeaeb94cf.txt §3.46; EVIDENCE.md LV-54)"});
-  d.real(p_.move_on_to_supported, {"move_on_to_supported", "probability per review", 0.5, 0, 1,
+  d.real(p_.move_on_to_supported, {"move_on_to_supported", "probability per review", 0.8, 0, 1,
                                     "a 16 or 17 year old in a children's home or a last-resort placement moves on to "
                                     "supported accommodation at a review, if there is a place",
-                                    Provenance::seed,
-                                    "moves to semi-independent and supported settings at 16 (000_0a3acfabeaeb94cf.txt "
-                                    "§3.21; 004_cfad9db42d4b51c9.txt ¶4.4.6; EVIDENCE.md §2.8)"});
-  d.real(p_.move_on_from_foster, {"move_on_from_foster", "probability per review", 0.1, 0, 1,
+                                    Provenance::fitted,
+                                    "fitted to the supported-accommodation share (DESIGN.md §8); moves to semi-independent "
+                                    "settings at 16 (000_0a3acfabeaeb94cf.txt §3.21; 004_cfad9db42d4b51c9.txt ¶4.4.6)"});
+  d.real(p_.move_on_from_foster, {"move_on_from_foster", "probability per review", 1.0, 0, 1,
                                    "a 16 or 17 year old in foster care moves on to supported accommodation at a review, "
                                    "if there is a place", Provenance::fitted,
                                    "fitted to the supported-accommodation share of the placement mix (DESIGN.md §8)"});
@@ -207,6 +209,13 @@ void Care::declare_state(World& w) {
   commissioning_.declare_state(w, finance_);
   leaving_.declare_state(w, finance_);
 
+  ev_entry_ = w.event_types.add_kind("care_entry", "the child starts to be looked after (detail: route, 0 s20, 1 "
+                                                    "emergency protection, 2 proceedings, 3 adolescent crisis)");
+  ev_placement_ = w.event_types.add_kind("placement", "a placement starts (detail: placement type in "
+                                                      "models/care/placement_types.hpp order, + 16 if out of area)");
+  ev_notice_ = w.event_types.add_kind("placement_notice", "the carer or provider gives notice (detail: placement type)");
+  ev_exit_ = w.event_types.add_kind("care_exit", "the child ceases to be looked after (detail: reason, 0 return home, "
+                                                  "1 adoption, 2 special guardianship, 3 age 18, 4 moved away)");
   review_ = w.agenda.add_kind("care.review");
   breakdown_ = w.agenda.add_kind("care.breakdown");
   move_due_ = w.agenda.add_kind("care.notice_ends");
@@ -274,6 +283,10 @@ void Care::declare_state(World& w) {
   finance_.register_cost(m_cost_);
 }
 
+uint32_t Care::period(const World& w, AgentId c) const {
+  return static_cast<uint32_t>(w.children[care_start_][c]);  // the day care began identifies the period
+}
+
 int Care::age(const World& w, AgentId c) const {
   return Population::age_years(w, w.children[pop_.columns().birth_day][c], w.today);
 }
@@ -284,6 +297,7 @@ PlacementNeed Care::need(const World& w, AgentId c) const {
   n.needs = w.children[needs_][c];
   n.disabled = w.children[disabled_][c] != 0;
   n.kin_available = w.children[kin_][c] != 0;
+  if (w.children[notice_][c]) n.avoid = w.children[provider_][c];
   // Until the exploitation module says who is at risk, older children with the
   // highest needs stand in for them (EVIDENCE.md §2.8: markers peak at 12-15).
   n.exploitation = n.age >= kExploitationAge && n.needs >= p_.exploitation_needs;
@@ -301,7 +315,7 @@ void Care::enter(World& w, std::vector<AgentId> group, EntryRoute route, LegalSt
     w.children[route_][c] = static_cast<uint8_t>(route);
     w.children[care_start_][c] = w.today;
     w.children[placements_][c] = 0;
-    w.children[start1_][c] = w.children[start2_][c] = kNever;
+    w.children[placement_start_][c] = w.children[start1_][c] = w.children[start2_][c] = kNever;
     Draws d = w.rng.draws(kNeeds, c, w.today);
     const size_t band = FamilyRisk::age_band(age(w, c));
     w.children[needs_][c] = static_cast<float>(p_.needs_median[band] * std::exp(p_.needs_sd * std::normal_distribution<double>()(d)));
@@ -309,11 +323,13 @@ void Care::enter(World& w, std::vector<AgentId> group, EntryRoute route, LegalSt
     // Disability is the child's own, whenever they come into care.
     w.children[disabled_][c] = w.rng.draws(kDisability, c, 0).bernoulli(p_.disability_share);
     in_care_.insert(c);
+    w.log(c, ev_entry_, static_cast<int32_t>(route));
     if (count) {
       w.metrics.add_to(m_starts_, 1);
       w.metrics.add_to(m_starts_by_[static_cast<size_t>(route)], 1);
     }
-    w.agenda.file(w.calendar.add_working_days(w.today, static_cast<int32_t>(p_.first_review_working_days)), review_, c);
+    w.agenda.file(w.calendar.add_working_days(w.today, static_cast<int32_t>(p_.first_review_working_days)), review_, c,
+                  period(w, c));
   }
   place(w, group, route == EntryRoute::proceedings || route == EntryRoute::s20, kEntry);
 }
@@ -327,6 +343,7 @@ void Care::exit(World& w, AgentId c, ExitReason reason) {
   ++w.children[seq_][c];  // every entry filed for this period is now stale
   w.metrics.add_to(m_ends_, 1);
   w.metrics.add_to(m_ends_by_[static_cast<size_t>(reason)], 1);
+  w.log(c, ev_exit_, static_cast<int32_t>(reason));
   w.metrics.add_to(m_days_ended_, w.today - w.children[care_start_][c]);
   if (!w.children.active(c)) return;  // turned 18 or moved away: casework has closed the case
   if (reason == ExitReason::return_home) {
@@ -382,6 +399,7 @@ void Care::start_placement(World& w, AgentId c, const Match& m, bool planned) {
   w.children[planned_][c] = planned;
   w.children[notice_][c] = 0;
   const uint32_t seq = ++w.children[seq_][c];
+  w.log(c, ev_placement_, static_cast<int32_t>(m.type) + (m.away ? kOutOfAreaFlag : 0));
   if (m.provider != PlacementMarket::kNoProvider) market_.occupy(w, m.provider);
   if (m.type == PlacementType::emergency) w.metrics.add_to(m_emergency_placements_, 1);
   if (m.type == PlacementType::unregulated) w.metrics.add_to(m_unregulated_placements_, 1);
@@ -500,7 +518,8 @@ void Care::review(World& w, AgentId c) {
       d.bernoulli(residential ? p_.move_on_to_supported : p_.move_on_from_foster)) {
     const PlacementNeed n = need(w, c);
     if (n.needs <= supported.max_needs)
-      if (auto m = market_.find_type(w, PlacementType::supported, n)) start_placement(w, c, *m, true);
+      if (auto m = market_.find_type(w, PlacementType::supported, n, market_.policy().distance_limit_km))
+        start_placement(w, c, *m, true);
   }
   if ((placement(w, c) == PlacementType::la_home || placement(w, c) == PlacementType::private_home) &&
       tenure >= p_.step_down_days)
@@ -510,7 +529,7 @@ void Care::review(World& w, AgentId c) {
     try_planned_move(w, c, kMove, false);
   consider_secure(w, c);
   const bool first = w.today - w.children[care_start_][c] < p_.second_review_days;
-  w.agenda.file(w.today + static_cast<int32_t>(first ? p_.second_review_days : p_.review_days), review_, c);
+  w.agenda.file(w.today + static_cast<int32_t>(first ? p_.second_review_days : p_.review_days), review_, c, period(w, c));
 }
 
 void Care::file_adolescent_crisis(World& w, AgentId c) {
@@ -556,6 +575,7 @@ void Care::daily(World& w) {
     const AgentId c = e.id;
     w.children[notice_][c] = 1;
     w.metrics.add_to(m_breakdowns_, 1);
+    w.log(c, ev_notice_, w.children[type_][c]);
     w.children[needs_][c] = static_cast<float>(w.children[needs_][c] * p_.needs_after_breakdown);
     if (placement(w, c) == PlacementType::kinship) w.children[kin_][c] = 0;
     const double notice = market_.params(placement(w, c)).notice_days;
@@ -601,8 +621,8 @@ void Care::daily(World& w) {
   for (const AgendaEntry& e : w.agenda.due(w.today, secure_end_))
     if (current(e) && placement(w, e.id) == PlacementType::secure) secure_order_ends(w, e.id);
   admit_to_secure(w);
-  for (AgentId c : w.agenda.due(w.today, review_))
-    if (w.children.active(c) && looked_after(w, c)) review(w, c);
+  for (const AgendaEntry& e : w.agenda.due(w.today, review_))
+    if (w.children.active(e.id) && looked_after(w, e.id) && e.payload == period(w, e.id)) review(w, e.id);
 
   // True harm in care, by placement.
   for (const Event& e : w.events_today)
@@ -687,6 +707,8 @@ void Care::initialise(World& w) {
     const LegalStatus legal = kInitialLegal[d.categorical(p_.initial_legal_shares)];
     enter(w, {c}, EntryRoute::proceedings, legal, false);
     w.children[care_start_][c] = w.today - static_cast<int32_t>(d.uniform() * std::max(1, a) * kDaysPerYear);
+    // Reviews of the first day's stock fall anywhere in the review cycle.
+    w.agenda.file(w.today + 1 + static_cast<int32_t>(d.uniform() * p_.review_days), review_, c, period(w, c));
     if (legal == LegalStatus::interim_care_order) {
       w.children[pending_][c] = w.today + 1 + static_cast<int32_t>(d.uniform() * p_.proceedings_weeks * 7.0);
       w.agenda.file(w.children[pending_][c], hearing_, c);

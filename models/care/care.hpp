@@ -113,6 +113,7 @@ class Care final : public Module {
   void daily(World& w);
   void accounting(World& w);
   int age(const World& w, AgentId c) const;
+  uint32_t period(const World& w, AgentId c) const;
 
   Casework& casework_;
   FamilyRisk& risk_;
@@ -131,6 +132,7 @@ class Care final : public Module {
   Col<uint16_t> placements_;
   AgendaKind review_, breakdown_, move_due_, retry_, application_, hearing_, adoption_, discharge_, crisis_,
       secure_end_;
+  EventKind ev_entry_, ev_placement_, ev_notice_, ev_exit_;
   IndexSet in_care_;
   std::deque<std::pair<AgentId, int32_t>> secure_queue_;  // child, day applied
   std::vector<AgentId> secure_admitted_;                  // scratch

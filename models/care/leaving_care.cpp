@@ -45,6 +45,7 @@ void LeavingCare::declare_state(World& w, Finance& finance) {
   left_day_ = t.add<int32_t>("left_care_day", "simulated day", "18th birthday, the day care ended");
   adviser_until_ = t.add<int32_t>("adviser_until", "simulated day", "personal adviser support ends");
   staying_until_ = t.add<int32_t>("staying_put_until", "simulated day", "staying put ends");
+  next_failure_ = t.add<int32_t>("next_failure", "simulated day", "day the current accommodation fails, if nothing changes");
   home_ = t.add<uint8_t>("accommodation", "code", "0 staying put, 1 supported, 2 independent");
   failures_ = t.add<uint16_t>("accommodation_failures", "events", "accommodation failures so far");
   failure_ = w.agenda.add_kind("care.leaver_accommodation_fails");
@@ -64,9 +65,12 @@ void LeavingCare::declare_state(World& w, Finance& finance) {
 }
 
 void LeavingCare::file_failure(World& w, AgentId y) {
+  // One failure day at a time: a change of accommodation redraws it, and the
+  // entry filed for the old one no longer matches.
   Draws d = w.rng.draws(kFailure, y, w.today);
-  w.agenda.file(w.today + static_cast<int32_t>(d.days_until(p_.failure_rates[w.care_leavers[home_][y]] / kDaysPerYear)),
-                failure_, y);
+  const int64_t day = w.today + d.days_until(p_.failure_rates[w.care_leavers[home_][y]] / kDaysPerYear);
+  w.care_leavers[next_failure_][y] = static_cast<int32_t>(std::min<int64_t>(day, INT32_MAX));
+  w.agenda.file(w.care_leavers[next_failure_][y], failure_, y);
 }
 
 void LeavingCare::leave(World& w, AgentId child, PlacementType last) {
@@ -98,7 +102,7 @@ void LeavingCare::daily(World& w) {
     file_failure(w, y);
   }
   for (AgentId y : w.agenda.due(w.today, failure_)) {
-    if (!w.care_leavers.active(y)) continue;
+    if (!w.care_leavers.active(y) || w.care_leavers[next_failure_][y] != w.today) continue;
     w.metrics.add_to(m_failures_, 1);
     ++w.care_leavers[failures_][y];
     // Rehoused: a supported place is lost, the tenancy is the fallback (TR-2).

@@ -36,7 +36,7 @@ class LeavingCare {
   void file_failure(World& w, AgentId leaver);
   const Finance& finance_;
   Params p_;
-  Col<int32_t> left_day_, adviser_until_, staying_until_;
+  Col<int32_t> left_day_, adviser_until_, staying_until_, next_failure_;
   Col<uint8_t> home_;
   Col<uint16_t> failures_;
   AgendaKind failure_, adviser_ends_, staying_put_ends_;

@@ -8,6 +8,7 @@ namespace sgsim::models {
 namespace {
 constexpr StreamId kSupply = stream_id("care.supply");
 constexpr StreamId kLastResort = stream_id("care.last_resort");
+constexpr StreamId kKinship = stream_id("care.kinship_location");  // combined with the caller's stream
 constexpr AgentId kSupplyAgent = 0xFFFFFFF0u;
 
 // National defaults per placement type. Costs are the published figures in the
@@ -23,17 +24,17 @@ const std::array<Defaults, kPlacementTypes> kDefaults = {{
   // kinship: allowance and support; no provider rows
   {{260, 2024, 1, 0, 17, 2.0, 0.15, 14, 0.3, 0, 0.85, 1, 25, 0, 0, 0, 1, {}},
    Provenance::national, "DfE national minimum fostering allowance 2024-25 (about £180-£315 a week by age) plus support"},
-  {{650, 2017, 3, 0, 17, 1.6, 0.25, 28, 0.1, 20.5, 0.9, 1.5, 25, 0.3, 0.05, 0, 1, {0.10, 0.70, 0.18, 0.02}},
+  {{650, 2017, 3, 0, 17, 1.6, 0.25, 28, 0.1, 18.5, 0.9, 1.5, 25, 0.3, 0.05, 0, 1, {0.10, 0.70, 0.18, 0.02}},
    Provenance::national, "PSSRU Unit Costs 2017: foster care, all-in, about £650 a week (DESIGN.md §8)"},
   {{1000, 2017, 4, 5, 17, 4.0, 0.2, 28, 0.08, 1.0, 0.8, 1, 40, 0.3, 1.0, 0, 1, {0.10, 0.70, 0.18, 0.02}},
    Provenance::placeholder, "order of a specialist or treatment foster placement; no national figure"},
-  {{820, 2020, 5, 0, 17, 2.0, 0.25, 28, 0.1, 19.0, 0.55, 1.5, 30, 0.3, 0.05, 0, 0.9, {0.16, 0.70, 0.12, 0.02}},
+  {{820, 2020, 5, 0, 17, 2.0, 0.25, 28, 0.1, 21.5, 0.55, 1.5, 30, 0.3, 0.05, 0, 0.9, {0.16, 0.70, 0.12, 0.02}},
    Provenance::national, "CMA children's social care market study (2022): independent fostering about £820 a week in 2020"},
   {{5800, 2023, 6, 8, 17, 10.0, 0.5, 7, 0.2, 1.6, 0.9, 4, 50, 0.3, 0.5, 0, 1, {0.18, 0.62, 0.17, 0.03}},
    Provenance::placeholder, "own homes cost about the private price per place; paid for every place, used or not"},
-  {{6100, 2023, 7, 8, 17, 10.0, 0.5, 7, 0.2, 7.6, 0.35, 4, 80, 0.3, 0.5, 0, 0.85, {0.18, 0.62, 0.17, 0.03}},
+  {{6100, 2023, 7, 8, 17, 10.0, 0.5, 7, 0.2, 12.5, 0.35, 4, 80, 0.3, 0.5, 0, 0.85, {0.18, 0.62, 0.17, 0.03}},
    Provenance::national, "NAO (2025) and CMA: a children's home place about £6,100 a week in 2023-24 (DESIGN.md §8)"},
-  {{1500, 2023, 2, 16, 17, 3.0, 0.6, 14, 0.4, 7.6, 0.5, 6, 40, 0.1, 0.05, 0, 1, {0.0, 0.70, 0.25, 0.05}},
+  {{1500, 2023, 2, 16, 17, 3.0, 0.6, 14, 0.4, 19.0, 0.5, 6, 40, 0.1, 0.05, 0, 1, {0.0, 0.70, 0.25, 0.05}},
    Provenance::placeholder, "supported accommodation, order of published local rates (2023-24)"},
   {{8400, 2023, 0, 10, 17, 100.0, 0.0, 0, 0.02, 0.11, 0.0, 8, 150, 1.0, 1.0, 0, 1, {0.30, 0.50, 0.20, 0.0}},
    Provenance::placeholder, "a secure welfare bed about £1,200 a night (2023-24 parliamentary answers)"},
@@ -45,6 +46,12 @@ const std::array<Defaults, kPlacementTypes> kDefaults = {{
    Provenance::placeholder, "unregistered placements, often above £8,000 a week (NAO 2025 reports cases far higher)"},
 }};
 // clang-format on
+
+// The supplies fitted to the placement mix (the others are small and set by hand).
+bool fitted_supply(PlacementType t) {
+  return t == PlacementType::in_house_foster || t == PlacementType::ifa_foster || t == PlacementType::private_home ||
+         t == PlacementType::supported;
+}
 
 const char* const kBreakdownSource =
     "EVIDENCE.md PL-3 (breakdown under aggression and missing, 002_5db1e8f627105674.txt ¶36), PL-12 (supported "
@@ -101,9 +108,12 @@ void PlacementMarket::declare_parameters(ParamDeclarer& d) {
     d.real(p.places_per_10k, {k + "places_per_10k", "places per 10,000 children", def.places_per_10k, 0, 500,
                               t == PlacementType::secure ? "secure welfare beds in the national pool, per 10,000 children in England"
                                                          : "places available to the authority",
-                              t == PlacementType::secure ? Provenance::national : Provenance::fitted,
+                              t == PlacementType::secure ? Provenance::national
+                              : fitted_supply(t)         ? Provenance::fitted
+                                                         : Provenance::placeholder,
                               t == PlacementType::secure ? "about 130 secure welfare beds in England for 12 million children"
-                                                         : "fitted to the placement mix of DESIGN.md §8 (docs/calibration.md)"});
+                              : fitted_supply(t)         ? "fitted to the placement mix of DESIGN.md §8 (docs/calibration.md)"
+                                                         : "a small share of the supply; no national figure"});
     d.real(p.places_each, {k + "places_each", "places", def.places_each, 1, 50, "mean places per provider (household, home)",
                            Provenance::national, "Ofsted fostering and children's homes data: about 1.5 children per "
                                                  "fostering household, about 4 places per home"});
@@ -232,7 +242,7 @@ bool PlacementMarket::eligible(PlacementType t, const PlacementNeed& n) const {
 }
 
 bool PlacementMarket::fits(const World& w, AgentId p, const PlacementNeed& n, bool allow_inadequate) const {
-  if (w.providers[closing_][p] || w.providers[open_day_][p] > w.today) return false;
+  if (p == n.avoid || w.providers[closing_][p] || w.providers[open_day_][p] > w.today) return false;
   if (w.providers[places_][p] - w.providers[occupied_][p] < n.group) return false;
   if (n.disabled && !w.providers[disability_][p]) return false;
   if (n.exploitation && !w.providers[exploitation_][p]) return false;
@@ -255,7 +265,7 @@ std::optional<Match> PlacementMarket::find(World& w, const PlacementNeed& need, 
       if (!eligible(t, need)) continue;
       if (t == PlacementType::kinship) {
         // Relatives live where they live: the child's own draw says where.
-        Draws d = w.rng.draws(stream, child, w.today);
+        Draws d = w.rng.draws(stream ^ kKinship, child, w.today);
         const PlacementTypeParams& tp = params(t);
         const bool away = !d.bernoulli(tp.local_share);
         const double km = away ? policy_.area_radius_km + d.exponential(1.0 / std::max(tp.distance_away_km, 1e-9))
@@ -274,10 +284,14 @@ std::optional<Match> PlacementMarket::find(World& w, const PlacementNeed& need, 
   return std::nullopt;
 }
 
-std::optional<Match> PlacementMarket::find_type(World& w, PlacementType t, const PlacementNeed& need) const {
+std::optional<Match> PlacementMarket::find_type(World& w, PlacementType t, const PlacementNeed& need,
+                                                double max_km) const {
   for (const Rooms& rooms : rooms_[static_cast<size_t>(t)])
-    for (const auto& [km, p] : rooms)
-      if (fits(w, p, need, true)) return Match{t, p, w.providers[away_][p] != 0, w.providers[distance_][p]};
+    for (const auto& [km, p] : rooms) {
+      if (km > max_km) break;
+      if (fits(w, p, need, max_km >= 1e30 || !policy_.avoid_inadequate))
+        return Match{t, p, w.providers[away_][p] != 0, w.providers[distance_][p]};
+    }
   return std::nullopt;
 }
 

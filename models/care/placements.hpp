@@ -42,6 +42,7 @@ struct PlacementNeed {
   bool disabled = false, exploitation = false;
   bool kin_available = false;  // a relative or friend has been assessed and can care
   uint16_t group = 1;  // siblings to place together
+  AgentId avoid = UINT32_MAX;  // the provider that gave notice is not asked again
 };
 
 struct Match {
@@ -71,8 +72,9 @@ class PlacementMarket {
 
   // The best placement the policy allows for `need`, or nothing (a last resort is the caller's).
   std::optional<Match> find(World& w, const PlacementNeed& need, StreamId stream, AgentId child);
-  // The nearest open place of one type that meets the need, at any distance (secure beds).
-  std::optional<Match> find_type(World& w, PlacementType t, const PlacementNeed& need) const;
+  // The nearest open place of one type that meets the need within `max_km`
+  // (secure beds: any distance).
+  std::optional<Match> find_type(World& w, PlacementType t, const PlacementNeed& need, double max_km = 1e30) const;
   // A last-resort placement (emergency or unregistered), never refused.
   Match last_resort(World& w, AgentId child, StreamId stream) const;
   // Take or give back a place.

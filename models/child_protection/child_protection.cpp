@@ -19,11 +19,11 @@ void ChildProtection::declare_parameters(ParamDeclarer& d) {
                                    "estimate at the end of the enquiry above which a conference is called",
                                    Provenance::fitted,
                  "fitted to initial conferences per 10,000 (DfE 2024/25; docs/calibration.md)"});
-  d.real(p_.plan_threshold, {"thresholds.plan", "concern points", 6.515, 0, 100,
+  d.real(p_.plan_threshold, {"thresholds.plan", "concern points", 6.0, 0, 100,
                              "estimate at the conference above which a child protection plan starts",
                              Provenance::fitted,
                  "fitted to plans starting per 10,000 (DfE 2024/25; docs/calibration.md)"});
-  d.real(p_.step_down_threshold, {"thresholds.step_down", "concern points", 7.195, 0, 100,
+  d.real(p_.step_down_threshold, {"thresholds.step_down", "concern points", 5.8, 0, 100,
                                   "a review conference ends the plan when the estimate is below this",
                                   Provenance::fitted,
                  "fitted to plans open at 31 March per 10,000 (DfE 2025; docs/calibration.md)"});
