@@ -157,7 +157,7 @@ void Care::declare_parameters(ParamDeclarer& d) {
                                    "fitted to the supported-accommodation share of the placement mix (DESIGN.md §8)"});
   d.integer(p_.secure_min_age, {"secure.min_age", "years", 10, 0, 17, "youngest child placed in secure care",
                                 Provenance::national, "s25 Children Act 1989; under 13 needs the Secretary of State's approval"});
-  d.real(p_.secure_needs, {"secure.needs_threshold", "needs points", 3.5, 0, 100,
+  d.real(p_.secure_needs, {"secure.needs_threshold", "needs points", 6.0, 0, 100,
                            "needs score at a breakdown or review above which secure accommodation is sought",
                            Provenance::placeholder, "'very last resort' (EVIDENCE.md PL-7, 000_0a3acfabeaeb94cf.txt §3.41-§3.44)"});
   d.real(p_.secure_granted, {"secure.granted", "probability", 0.7, 0, 1, "the court grants a secure accommodation order",
@@ -517,8 +517,11 @@ void Care::review(World& w, AgentId c) {
   if ((residential || fostered) && age(w, c) >= supported.min_age &&
       d.bernoulli(residential ? p_.move_on_to_supported : p_.move_on_from_foster)) {
     const PlacementNeed n = need(w, c);
+    const auto& policy = market_.policy();
     if (n.needs <= supported.max_needs)
-      if (auto m = market_.find_type(w, PlacementType::supported, n, market_.policy().distance_limit_km))
+      if (auto m = market_.find_type(w, PlacementType::supported, n,
+                                     policy.allow_out_of_area ? 1e30 : policy.distance_limit_km,
+                                     !policy.avoid_inadequate))
         start_placement(w, c, *m, true);
   }
   if ((placement(w, c) == PlacementType::la_home || placement(w, c) == PlacementType::private_home) &&

@@ -34,7 +34,7 @@ const std::array<Defaults, kPlacementTypes> kDefaults = {{
    Provenance::placeholder, "own homes cost about the private price per place; paid for every place, used or not"},
   {{6100, 2023, 7, 8, 17, 10.0, 0.5, 7, 0.2, 12.5, 0.35, 4, 80, 0.3, 0.5, 0, 0.85, {0.18, 0.62, 0.17, 0.03}},
    Provenance::national, "NAO (2025) and CMA: a children's home place about £6,100 a week in 2023-24 (DESIGN.md §8)"},
-  {{1500, 2023, 2, 16, 17, 3.0, 0.6, 14, 0.4, 19.0, 0.5, 6, 40, 0.1, 0.05, 0, 1, {0.0, 0.70, 0.25, 0.05}},
+  {{1500, 2023, 2, 16, 17, 3.0, 0.35, 14, 0.4, 24.0, 0.5, 6, 40, 0.1, 0.05, 0, 1, {0.0, 0.70, 0.25, 0.05}},
    Provenance::placeholder, "supported accommodation, order of published local rates (2023-24)"},
   {{8400, 2023, 0, 10, 17, 100.0, 0.0, 0, 0.02, 0.11, 0.0, 8, 150, 1.0, 1.0, 0, 1, {0.30, 0.50, 0.20, 0.0}},
    Provenance::placeholder, "a secure welfare bed about £1,200 a night (2023-24 parliamentary answers)"},
@@ -284,12 +284,12 @@ std::optional<Match> PlacementMarket::find(World& w, const PlacementNeed& need, 
   return std::nullopt;
 }
 
-std::optional<Match> PlacementMarket::find_type(World& w, PlacementType t, const PlacementNeed& need,
-                                                double max_km) const {
+std::optional<Match> PlacementMarket::find_type(World& w, PlacementType t, const PlacementNeed& need, double max_km,
+                                                bool allow_inadequate) const {
   for (const Rooms& rooms : rooms_[static_cast<size_t>(t)])
     for (const auto& [km, p] : rooms) {
       if (km > max_km) break;
-      if (fits(w, p, need, max_km >= 1e30 || !policy_.avoid_inadequate))
+      if (fits(w, p, need, allow_inadequate))
         return Match{t, p, w.providers[away_][p] != 0, w.providers[distance_][p]};
     }
   return std::nullopt;

@@ -73,8 +73,9 @@ class PlacementMarket {
   // The best placement the policy allows for `need`, or nothing (a last resort is the caller's).
   std::optional<Match> find(World& w, const PlacementNeed& need, StreamId stream, AgentId child);
   // The nearest open place of one type that meets the need within `max_km`
-  // (secure beds: any distance).
-  std::optional<Match> find_type(World& w, PlacementType t, const PlacementNeed& need, double max_km = 1e30) const;
+  // (a secure bed: any distance, any grade).
+  std::optional<Match> find_type(World& w, PlacementType t, const PlacementNeed& need, double max_km,
+                                 bool allow_inadequate) const;
   // A last-resort placement (emergency or unregistered), never refused.
   Match last_resort(World& w, AgentId child, StreamId stream) const;
   // Take or give back a place.

@@ -1,5 +1,5 @@
 // Secure care (EVIDENCE.md PL-7): sought as a very last resort for a child whose
-// needs are at the secure threshold, granted or refused by the court, then a wait
+// needs are at the secure threshold and whose placements keep breaking down, granted or refused by the court, then a wait
 // for a bed in one national pool; an order of about three months, extended while
 // the needs last; then a step-down placement (000_0a3acfabeaeb94cf.txt §3.41-§3.46:
 // order, placement two days later, reviews, step-down to an inadequate placement;
@@ -10,11 +10,17 @@ namespace sgsim::models {
 namespace {
 constexpr StreamId kSecure = stream_id("care.secure");
 constexpr int32_t kNever = INT32_MIN;
+constexpr int32_t kYear = 365;
 }  // namespace
 
 void Care::consider_secure(World& w, AgentId c) {
   if (placement(w, c) == PlacementType::secure || w.children[secure_since_][c] != kNever) return;
   if (age(w, c) < p_.secure_min_age || w.children[needs_][c] < p_.secure_needs) return;
+  // Sought after placements keep failing: the third placement in a year (Lena:
+  // missing escalated through placement after placement before the order,
+  // 000_0a3acfabeaeb94cf.txt §3.27-§3.41).
+  const int32_t third = w.children[start2_][c];
+  if (third == kNever || w.today - third >= kYear) return;
   w.metrics.add_to(m_secure_applications_, 1);
   if (!w.rng.draws(kSecure, c, w.today).bernoulli(p_.secure_granted)) {
     w.metrics.add_to(m_secure_refused_, 1);
@@ -37,7 +43,7 @@ void Care::admit_to_secure(World& w) {
       w.metrics.add_to(m_secure_lapsed_, 1);
       continue;
     }
-    auto m = market_.find_type(w, PlacementType::secure, need(w, c));
+    auto m = market_.find_type(w, PlacementType::secure, need(w, c), 1e30, true);  // a court-ordered bed, wherever it is
     if (!m) return;  // no bed today: everyone waits, first come first served
     secure_queue_.pop_front();
     w.children[secure_since_][c] = kNever;

@@ -60,9 +60,12 @@ class Draws {
   // day) that starts now: the first later day on which the process fires, drawn by
   // inversion so that a higher rate gives an earlier day from the same number.
   // Today's events are settled by the phase that draws, hence the minimum of 1.
+  // A zero rate gives kNeverDays: far beyond any run, yet small enough that
+  // today + kNeverDays still fits in an int32 (the agenda then drops it).
+  static constexpr int64_t kNeverDays = int64_t{1} << 30;
   int64_t days_until(double rate) {
     const double t = exponential(rate);
-    if (t >= static_cast<double>(std::numeric_limits<int32_t>::max())) return std::numeric_limits<int32_t>::max();
+    if (t >= static_cast<double>(kNeverDays)) return kNeverDays;
     return std::max<int64_t>(1, static_cast<int64_t>(std::ceil(t)));
   }
 
