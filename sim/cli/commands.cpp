@@ -47,8 +47,11 @@ struct RunArgs {
 };
 
 void print_summary(const ScenarioResult& r, double scale) {
-  const std::vector<std::string> headline = {"population", "births", "harm_true", "high_true_risk",
-                                             "unprotected_high_risk", "households_domestic_abuse"};
+  // What a reader checks first: harm, the front door, care and money (a metric a
+  // model does not write is skipped).
+  const std::vector<std::string> headline = {
+      "population", "harm_true", "unprotected_high_risk", "referrals", "cp_plans_open", "cin_open", "cla_open",
+      "cla_starts", "out_of_area", "placement_moves", "caseload_mean", "cost_placements", "cost"};
   fmt::print("{}: {} replicate(s) of {} days from {}{}\n", r.name, r.run.replicates, r.run.days, r.run.start_date,
              scale != 1.0 ? fmt::format(" at scale {}", scale) : "");
   fmt::print("  {:<28}{:>16}{:>16}{:>14}\n", "metric (last year)", "mean", "per 10k", "unit");
