@@ -18,6 +18,7 @@ import sys
 
 import h5py
 import numpy as np
+import yaml  # python3-yaml: the resolved scenario is YAML
 
 # (label, numerator metric, kind, target, denominator metric or None)
 #   kind "rate10k": flow per 10,000 children per year; "stock10k": mean stock per
@@ -129,7 +130,6 @@ class Derived:
 
 def finance_of(group):
     """The run's price year and inflation, from its resolved scenario."""
-    import yaml  # python3-yaml
     text = group.attrs["resolved_scenario"]
     node = yaml.safe_load(text if isinstance(text, str) else text.decode())
     fin = node.get("finance", {})

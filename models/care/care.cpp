@@ -14,12 +14,7 @@ constexpr StreamId kHearing = stream_id("care.final_hearing");
 constexpr StreamId kCrisis = stream_id("care.adolescent_crisis");
 constexpr StreamId kInitial = stream_id("care.initial_stock");
 constexpr StreamId kDisability = stream_id("care.disability");
-constexpr int32_t kNever = INT32_MIN;
-constexpr int kAdolescence = 13;  // EVIDENCE.md §2.8: exploitation and family breakdown peak at 13-15
-constexpr int kAdult = 18;
-constexpr int kExploitationAge = 12;
 constexpr int32_t kOutOfAreaFlag = 16;  // in a placement event's detail
-constexpr int32_t kYear = 365;    // DfE's "3 or more placements during the year"
 }  // namespace
 
 void Care::declare_parameters(ParamDeclarer& d) {
@@ -49,6 +44,9 @@ void Care::declare_parameters(ParamDeclarer& d) {
   d.real(p_.proceedings_weeks, {"proceedings_weeks", "weeks", 45, 1, 200,
                                 "mean length of care proceedings from application to final order",
                                 Provenance::national, "MoJ Family Court Statistics 2024: about 45 weeks (26-week target)"});
+  d.real(p_.proceedings_spread, {"proceedings_spread", "share of the mean", 0.5, 0, 1,
+                                 "proceedings last the mean ± this share, uniformly", Provenance::placeholder,
+                                 "MoJ publishes the mean and the share within 26 weeks, not the spread"});
   d.real(p_.emergency_order_days, {"emergency_order_days", "days", 8, 1, 30,
                                    "emergency protection lasts this long before an interim care order is sought",
                                    Provenance::national, "Children Act 1989 s45: an EPO lasts at most 8 days"});
@@ -57,6 +55,11 @@ void Care::declare_parameters(ParamDeclarer& d) {
                               "capacity", Provenance::fitted,
                               "'required to leave home' (004_cfad9db42d4b51c9.txt ¶4.3.13; EVIDENCE.md TR-1); "
                               "size fitted with the entry rate"});
+  d.integer(p_.adolescent_min_age, {"adolescent.min_age", "years", 13, 0, 17,
+                                    "youngest age at which a family crisis can end with the parents refusing to have "
+                                    "the child home", Provenance::seed,
+                                    "EVIDENCE.md §2.8: exploitation and family breakdown peak at 13-15 "
+                                    "(003_ea48d82efd16a722.txt L687); 'required to leave home' (004_cfad9db42d4b51c9.txt ¶4.3.13)"});
   d.real(p_.adolescent_capacity_gradient, {"adolescent.capacity_gradient", "ratio per unit", 6, 0, 100,
                                            "the crisis rate multiplies by 1 + gradient × (1 − carer capacity)",
                                            Provenance::placeholder, "EVIDENCE.md FC-1: low carer capacity"});
@@ -111,6 +114,10 @@ void Care::declare_parameters(ParamDeclarer& d) {
                                   "child at risk of exploitation", Provenance::placeholder,
                                   "stands in for the exploitation stage until that module exists; specialist carers "
                                   "scarce (002_5db1e8f627105674.txt ¶43)"});
+  d.integer(p_.exploitation_min_age, {"needs.exploitation_min_age", "years", 12, 0, 17,
+                                      "youngest age at which a high needs score counts as exploitation risk",
+                                      Provenance::seed, "EVIDENCE.md §2.8: exploitation markers peak at 12-15 "
+                                                        "(003_ea48d82efd16a722.txt L687)"});
   d.real(p_.needs_exponent, {"needs.breakdown_exponent", "power", 1.0, 0, 5,
                              "breakdown hazard rises as needs to this power", Provenance::placeholder,
                              "EVIDENCE.md PL-3: aggression and missing drive notice"});
@@ -287,6 +294,11 @@ uint32_t Care::period(const World& w, AgentId c) const {
   return static_cast<uint32_t>(w.children[care_start_][c]);  // the day care began identifies the period
 }
 
+bool Care::three_in_a_year(const World& w, AgentId c) const {
+  const int32_t third = w.children[start2_][c];
+  return third != kNever && w.today - third < kYear;
+}
+
 int Care::age(const World& w, AgentId c) const {
   return Population::age_years(w, w.children[pop_.columns().birth_day][c], w.today);
 }
@@ -300,7 +312,7 @@ PlacementNeed Care::need(const World& w, AgentId c) const {
   if (w.children[notice_][c]) n.avoid = w.children[provider_][c];
   // Until the exploitation module says who is at risk, older children with the
   // highest needs stand in for them (EVIDENCE.md §2.8: markers peak at 12-15).
-  n.exploitation = n.age >= kExploitationAge && n.needs >= p_.exploitation_needs;
+  n.exploitation = n.age >= p_.exploitation_min_age && n.needs >= p_.exploitation_needs;
   return n;
 }
 
@@ -351,9 +363,7 @@ void Care::exit(World& w, AgentId c, ExitReason reason) {
     casework_.set_status(w, c, Status::child_in_need);
   } else {
     // Adoption or special guardianship: a new home, for good.
-    risk_.set_case(w, c, true, 1.0);
-    casework_.set_status(w, c, Status::none);
-    risk_.set_case(w, c, false, p_.sgo_permanence_ratio);
+    casework_.set_status(w, c, Status::none, p_.sgo_permanence_ratio);
   }
 }
 
@@ -435,8 +445,8 @@ void Care::apply_for_order(World& w, AgentId c) {
   w.metrics.add_to(m_proceedings_, 1);
   set_legal(w, c, LegalStatus::interim_care_order);
   Draws d = w.rng.draws(kHearing, c, w.today);
-  // Proceedings last about the national mean, spread ±50%.
-  const auto days = static_cast<int32_t>(p_.proceedings_weeks * 7.0 * (0.5 + d.uniform()));
+  // Proceedings last the national mean, spread uniformly ± proceedings_spread.
+  const auto days = static_cast<int32_t>(p_.proceedings_weeks * 7.0 * (1.0 - p_.proceedings_spread + 2.0 * p_.proceedings_spread * d.uniform()));
   w.children[pending_][c] = w.today + std::max(1, days);
   w.agenda.file(w.children[pending_][c], hearing_, c);
 }
@@ -474,7 +484,7 @@ void Care::consider_proceedings(World& w, AgentId c, double judged) {
 
 bool Care::consider_emergency(World& w, AgentId c, double judged) {
   if (looked_after(w, c) || judged < casework_.shifted(p_.emergency_threshold)) return false;
-  enter(w, {c}, EntryRoute::emergency_protection, LegalStatus::emergency_protection, !initialising_);
+  enter(w, {c}, EntryRoute::emergency_protection, LegalStatus::emergency_protection, true);
   w.children[pending_][c] = w.today + static_cast<int32_t>(p_.emergency_order_days);
   w.agenda.file(w.children[pending_][c], application_, c);
   return true;
@@ -503,7 +513,7 @@ void Care::review(World& w, AgentId c) {
       exit(w, c, ExitReason::return_home);
       return;
     }
-  } else if (l == LegalStatus::care_order && placement(w, c) != PlacementType::with_parents && age(w, c) < kAdult - 1 &&
+  } else if (l == LegalStatus::care_order && placement(w, c) != PlacementType::with_parents && age(w, c) < kAdultAge - 1 &&
              judged < p_.return_threshold && d.bernoulli(p_.return_order)) {
     start_placement(w, c, Match{PlacementType::with_parents, PlacementMarket::kNoProvider, false, 0.0f}, true);
     w.agenda.file(w.today + static_cast<int32_t>(p_.with_parents_days), discharge_, c, w.children[seq_][c]);
@@ -520,7 +530,7 @@ void Care::review(World& w, AgentId c) {
     const auto& policy = market_.policy();
     if (n.needs <= supported.max_needs)
       if (auto m = market_.find_type(w, PlacementType::supported, n,
-                                     policy.allow_out_of_area ? 1e30 : policy.distance_limit_km,
+                                     policy.allow_out_of_area ? PlacementMarket::kAnyDistance : policy.distance_limit_km,
                                      !policy.avoid_inadequate))
         start_placement(w, c, *m, true);
   }
@@ -537,8 +547,8 @@ void Care::review(World& w, AgentId c) {
 
 void Care::file_adolescent_crisis(World& w, AgentId c) {
   const int32_t birth = w.children[pop_.columns().birth_day][c];
-  const int32_t from = std::max(w.today, w.calendar.anniversary(birth, kAdolescence));
-  const int32_t until = w.calendar.anniversary(birth, kAdult);
+  const int32_t from = std::max(w.today, w.calendar.anniversary(birth, static_cast<int>(p_.adolescent_min_age)));
+  const int32_t until = w.calendar.anniversary(birth, kAdultAge);
   if (from >= until) return;
   const AgentId hh = w.children[pop_.columns().household][c];
   const double rate = p_.adolescent_rate * (1.0 + p_.adolescent_capacity_gradient * (1.0 - risk_.capacity(w, hh)));
@@ -559,7 +569,7 @@ void Care::daily(World& w) {
   // Children who left the area's child population: turned 18 (leaving care) or moved away.
   for (AgentId c : w.children.departures()) {
     if (!looked_after(w, c)) continue;
-    if (age(w, c) >= kAdult) {
+    if (age(w, c) >= kAdultAge) {
       leaving_.leave(w, c, placement(w, c));
       exit(w, c, ExitReason::age_18);
     } else {
@@ -639,15 +649,14 @@ void Care::accounting(World& w) {
   std::array<double, kLegalStatuses> by_legal{};
   std::array<double, kPlacementTypes> per_child_cost{};
   double away = 0, distance = 0, three = 0, inadequate = 0, away_cost = 0;
-  std::array<double, kPlacementTypes> price{};
-  for (size_t t = 0; t < kPlacementTypes; ++t) price[t] = market_.daily_price(static_cast<PlacementType>(t));
+  const auto price = market_.daily_prices();
   for (AgentId c : in_care_.ids()) {
     const size_t t = w.children[type_][c];
     ++by_type[t];
     ++by_category[kCategoryOf[t]];
     ++by_legal[w.children[legal_][c]];
     distance += w.children[distance_][c];
-    three += w.children[start2_][c] != kNever && w.today - w.children[start2_][c] < kYear;
+    three += three_in_a_year(w, c);
     const AgentId p = w.children[provider_][c];
     if (p == PlacementMarket::kNoProvider) per_child_cost[t] += price[t];
     else inadequate += market_.grade(w, p) == kInadequate;
@@ -656,7 +665,7 @@ void Care::accounting(World& w) {
       away_cost += price[t];
     }
   }
-  const auto provider = market_.provider_costs(w);
+  const auto provider = market_.provider_costs(w, price);
   std::array<double, kCategories> cost{};
   for (size_t t = 0; t < kPlacementTypes; ++t) cost[kCategoryOf[t]] += provider[t] + per_child_cost[t];
   double total = 0;
@@ -683,7 +692,6 @@ void Care::accounting(World& w) {
 void Care::initialise(World& w) {
   market_.initialise(w);
   commissioning_.initialise(w);
-  initialising_ = true;
   // The first day's stock at its published level and ages, drawn towards the
   // children whose true hazard is highest within each age band.
   const auto& birth = w.children[pop_.columns().birth_day];
@@ -720,7 +728,6 @@ void Care::initialise(World& w) {
       w.agenda.file(w.children[pending_][c], adoption_, c);
     }
   }
-  initialising_ = false;
 }
 
 void Care::plan_day(DayPlan& plan) {

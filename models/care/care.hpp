@@ -28,7 +28,8 @@ class Care final : public Module {
     // Entry (thresholds on the judged estimate, as at the other decisions).
     double proceedings_threshold = 0, s20_threshold = 0, emergency_threshold = 0;
     double s20_agreement = 0, siblings_enter = 0;
-    double pre_proceedings_days = 0, proceedings_weeks = 0, emergency_order_days = 0;
+    double pre_proceedings_days = 0, proceedings_weeks = 0, proceedings_spread = 0, emergency_order_days = 0;
+    int64_t adolescent_min_age = 0;
     double adolescent_rate = 0, adolescent_capacity_gradient = 0, adolescent_accommodated = 0;
     // Final hearing.
     double placement_order_share = 0, sgo_share = 0, supervision_share = 0;
@@ -40,6 +41,7 @@ class Care final : public Module {
     // The child's needs and placement life.
     std::vector<double> needs_median;  // by age band 0-4, 5-9, 10-15, 16-17 at entry
     double exploitation_needs = 0;
+    int64_t exploitation_min_age = 0;
     double needs_sd = 0, needs_exponent = 0, needs_after_breakdown = 0, needs_recovery = 0, stable_days = 0;
     double early_days = 0, early_ratio = 0, emergency_ratio = 0, retry_days = 0, step_down_days = 0;
     double kin_available = 0;
@@ -113,6 +115,11 @@ class Care final : public Module {
   void daily(World& w);
   void accounting(World& w);
   int age(const World& w, AgentId c) const;
+  // The current placement is the third to start within a year (DfE's "3 or more
+  // placements during the year"; also what leads to a secure application).
+  bool three_in_a_year(const World& w, AgentId c) const;
+  static constexpr int32_t kNever = INT32_MIN;  // no such day
+  static constexpr int32_t kYear = 365;
   uint32_t period(const World& w, AgentId c) const;
 
   Casework& casework_;
@@ -123,7 +130,6 @@ class Care final : public Module {
   Commissioning commissioning_;
   LeavingCare leaving_;
   Params p_;
-  bool initialising_ = false;
 
   Col<uint8_t> legal_, route_, type_, away_, planned_, kin_, notice_, disabled_;
   Col<uint32_t> provider_, seq_;
@@ -135,7 +141,6 @@ class Care final : public Module {
   EventKind ev_entry_, ev_placement_, ev_notice_, ev_exit_;
   IndexSet in_care_;
   std::deque<std::pair<AgentId, int32_t>> secure_queue_;  // child, day applied
-  std::vector<AgentId> secure_admitted_;                  // scratch
 
   MetricId m_open_, m_starts_, m_ends_, m_days_ended_, m_moves_, m_breakdowns_, m_out_of_area_, m_distance_,
       m_three_moves_, m_inadequate_, m_proceedings_, m_care_orders_, m_placement_orders_, m_sgo_, m_crises_,

@@ -161,13 +161,17 @@ bool Commissioning::edge_of_care(World& w, AgentId c) {
 }
 
 void Commissioning::accounting(World& w) {
-  w.metrics.set(m_households_, static_cast<double>(market_.providers_open(w, PlacementType::in_house_foster)));
-  double places = 0;
+  // One pass over the providers: approved households still fostering (not
+  // deregistering), and places in homes open today.
+  double households = 0, places = 0;
   for (AgentId p = 0; p < w.providers.rows(); ++p) {
-    if (!market_.open(w, p)) continue;
+    if (!w.providers.active(p)) continue;
     const PlacementType t = market_.type(w, p);
-    if (t == PlacementType::la_home || t == PlacementType::private_home) places += market_.places(w, p);
+    if (t == PlacementType::in_house_foster && !market_.closing(w, p)) ++households;
+    if ((t == PlacementType::la_home || t == PlacementType::private_home) && market_.open(w, p))
+      places += market_.places(w, p);
   }
+  w.metrics.set(m_households_, households);
   w.metrics.set(m_home_places_, places);
   w.metrics.set(m_eoc_open_, static_cast<double>(eoc_cases_.size()));
   w.metrics.add_to(m_cost_eoc_, eoc_places_ * finance_.in_price_year(p_.eoc_cost, p_.cost_year) / kDaysPerYear);

@@ -187,9 +187,7 @@ AgentId PlacementMarket::add_provider(World& w, PlacementType t, uint16_t places
   w.providers[type_][p] = static_cast<uint8_t>(t);
   w.providers[places_][p] = places;
   w.providers[away_][p] = away;
-  const double r = policy_.area_radius_km;
-  w.providers[distance_][p] = static_cast<float>(away ? r + d.exponential(1.0 / std::max(tp.distance_away_km, 1e-9))
-                                                      : r * d.uniform());
+  w.providers[distance_][p] = static_cast<float>(distance(d, tp, away));
   w.providers[grade_][p] = static_cast<uint8_t>(1 + d.categorical(tp.grades));
   w.providers[disability_][p] = d.bernoulli(tp.disability_share);
   w.providers[exploitation_][p] = d.bernoulli(tp.exploitation_share);
@@ -256,29 +254,25 @@ std::optional<Match> PlacementMarket::find(World& w, const PlacementNeed& need, 
     double limit;
     bool inadequate;
   };
-  std::vector<Pass> passes = {{policy_.distance_limit_km, !policy_.avoid_inadequate}};
-  if (policy_.allow_out_of_area) passes.push_back({1e30, !policy_.avoid_inadequate});
+  std::array<Pass, 3> passes{};
+  size_t n = 0;
+  passes[n++] = {policy_.distance_limit_km, !policy_.avoid_inadequate};
+  if (policy_.allow_out_of_area) passes[n++] = {kAnyDistance, !policy_.avoid_inadequate};
   if (policy_.accept_inadequate && policy_.avoid_inadequate)
-    passes.push_back({policy_.allow_out_of_area ? 1e30 : policy_.distance_limit_km, true});
-  for (const Pass& pass : passes) {
+    passes[n++] = {policy_.allow_out_of_area ? kAnyDistance : policy_.distance_limit_km, true};
+  for (size_t i = 0; i < n; ++i) {
+    const Pass& pass = passes[i];
     for (PlacementType t : ranked_) {
       if (!eligible(t, need)) continue;
       if (t == PlacementType::kinship) {
         // Relatives live where they live: the child's own draw says where.
         Draws d = w.rng.draws(stream ^ kKinship, child, w.today);
-        const PlacementTypeParams& tp = params(t);
-        const bool away = !d.bernoulli(tp.local_share);
-        const double km = away ? policy_.area_radius_km + d.exponential(1.0 / std::max(tp.distance_away_km, 1e-9))
-                               : policy_.area_radius_km * d.uniform();
+        const bool away = !d.bernoulli(params(t).local_share);
+        const double km = distance(d, params(t), away);
         if (km <= pass.limit) return Match{t, kNoProvider, away, static_cast<float>(km)};
         continue;
       }
-      for (const Rooms& rooms : rooms_[static_cast<size_t>(t)])
-        for (const auto& [km, p] : rooms) {
-          if (km > pass.limit) break;
-          if (fits(w, p, need, pass.inadequate))
-            return Match{t, p, w.providers[away_][p] != 0, w.providers[distance_][p]};
-        }
+      if (auto m = find_type(w, t, need, pass.limit, pass.inadequate)) return m;
     }
   }
   return std::nullopt;
@@ -300,9 +294,12 @@ Match PlacementMarket::last_resort(World& w, AgentId child, StreamId stream) con
   const PlacementTypeParams& tp = params(t);
   Draws d = w.rng.draws(stream ^ kLastResort, child, w.today);
   const bool away = !d.bernoulli(tp.local_share);
-  const double km = away ? policy_.area_radius_km + d.exponential(1.0 / std::max(tp.distance_away_km, 1e-9))
-                         : policy_.area_radius_km * d.uniform();
-  return Match{t, kNoProvider, away, static_cast<float>(km)};
+  return Match{t, kNoProvider, away, static_cast<float>(distance(d, tp, away))};
+}
+
+double PlacementMarket::distance(Draws& d, const PlacementTypeParams& tp, bool away) const {
+  return away ? policy_.area_radius_km + d.exponential(1.0 / std::max(tp.distance_away_km, 1e-9))
+              : policy_.area_radius_km * d.uniform();
 }
 
 void PlacementMarket::index(const World& w, AgentId p) {
@@ -333,17 +330,15 @@ void PlacementMarket::close_provider(World& w, AgentId p) {
   if (w.providers[occupied_][p] == 0) w.providers.deactivate(p);
 }
 
-int64_t PlacementMarket::providers_open(const World& w, PlacementType t) const {
-  int64_t n = 0;
-  for (AgentId p = 0; p < w.providers.rows(); ++p)
-    if (w.providers.active(p) && !w.providers[closing_][p] && w.providers[type_][p] == static_cast<uint8_t>(t)) ++n;
-  return n;
-}
-
-std::array<double, kPlacementTypes> PlacementMarket::provider_costs(const World& w) const {
-  std::array<double, kPlacementTypes> cost{};
+std::array<double, kPlacementTypes> PlacementMarket::daily_prices() const {
   std::array<double, kPlacementTypes> price{};
   for (size_t i = 0; i < kPlacementTypes; ++i) price[i] = daily_price(static_cast<PlacementType>(i));
+  return price;
+}
+
+std::array<double, kPlacementTypes> PlacementMarket::provider_costs(const World& w,
+                                                                    const std::array<double, kPlacementTypes>& price) const {
+  std::array<double, kPlacementTypes> cost{};
   for (AgentId p = 0; p < w.providers.rows(); ++p) {
     if (!w.providers.active(p) || w.providers[open_day_][p] > w.today) continue;
     const size_t t = w.providers[type_][p];

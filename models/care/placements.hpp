@@ -8,6 +8,7 @@
 // providers table — kinship carers, parents, emergency and unregistered settings —
 // are found per child.
 #include <array>
+#include <limits>
 #include <optional>
 #include <set>
 
@@ -55,6 +56,8 @@ struct Match {
 class PlacementMarket {
  public:
   static constexpr AgentId kNoProvider = UINT32_MAX;
+  // A search limit that admits every distance (out-of-area searches, secure beds).
+  static constexpr double kAnyDistance = std::numeric_limits<double>::infinity();
   enum class LastResort { emergency, unregulated };
   struct Policy {
     double distance_limit_km = 0, area_radius_km = 0;
@@ -92,24 +95,29 @@ class PlacementMarket {
   uint16_t places(const World& w, AgentId p) const { return w.providers[places_][p]; }
   uint16_t occupied(const World& w, AgentId p) const { return w.providers[occupied_][p]; }
   bool open(const World& w, AgentId p) const { return w.providers.active(p) && w.providers[open_day_][p] <= w.today; }
+  bool closing(const World& w, AgentId p) const { return w.providers[closing_][p] != 0; }
   // £ per child-day (spot) in the price year.
   double daily_price(PlacementType t) const;
+  // Every type's daily price, once for the day's accounting.
+  std::array<double, kPlacementTypes> daily_prices() const;
   // Today's cost of provider rows: places paid whether used or not (own homes,
   // block contracts) and occupied spot places, by placement type.
-  std::array<double, kPlacementTypes> provider_costs(const World& w) const;
+  std::array<double, kPlacementTypes> provider_costs(const World& w,
+                                                     const std::array<double, kPlacementTypes>& price) const;
   // Multipliers from the provider's grade.
   double breakdown_factor(const World& w, AgentId p) const;
   double harm_factor(const World& w, AgentId p) const;
 
   const PlacementTypeParams& params(PlacementType t) const { return types_[static_cast<size_t>(t)]; }
   const Policy& policy() const { return policy_; }
-  // Providers of a type that are open and not closing.
-  int64_t providers_open(const World& w, PlacementType t) const;
 
  private:
   bool fits(const World& w, AgentId p, const PlacementNeed& need, bool allow_inadequate) const;
   void index(const World& w, AgentId p);  // keep the rooms index in step with occupancy
   bool eligible(PlacementType t, const PlacementNeed& need) const;
+  // Distance from the home area of a place inside the area (uniform within the
+  // radius) or outside it (the radius plus an exponential with the type's mean).
+  double distance(Draws& d, const PlacementTypeParams& tp, bool away) const;
 
   const Finance& finance_;
   std::array<PlacementTypeParams, kPlacementTypes> types_;

@@ -9,8 +9,6 @@
 namespace sgsim::models {
 namespace {
 constexpr StreamId kSecure = stream_id("care.secure");
-constexpr int32_t kNever = INT32_MIN;
-constexpr int32_t kYear = 365;
 }  // namespace
 
 void Care::consider_secure(World& w, AgentId c) {
@@ -19,8 +17,7 @@ void Care::consider_secure(World& w, AgentId c) {
   // Sought after placements keep failing: the third placement in a year (Lena:
   // missing escalated through placement after placement before the order,
   // 000_0a3acfabeaeb94cf.txt §3.27-§3.41).
-  const int32_t third = w.children[start2_][c];
-  if (third == kNever || w.today - third >= kYear) return;
+  if (!three_in_a_year(w, c)) return;
   w.metrics.add_to(m_secure_applications_, 1);
   if (!w.rng.draws(kSecure, c, w.today).bernoulli(p_.secure_granted)) {
     w.metrics.add_to(m_secure_refused_, 1);
@@ -43,7 +40,7 @@ void Care::admit_to_secure(World& w) {
       w.metrics.add_to(m_secure_lapsed_, 1);
       continue;
     }
-    auto m = market_.find_type(w, PlacementType::secure, need(w, c), 1e30, true);  // a court-ordered bed, wherever it is
+    auto m = market_.find_type(w, PlacementType::secure, need(w, c), PlacementMarket::kAnyDistance, true);  // a court-ordered bed, wherever it is
     if (!m) return;  // no bed today: everyone waits, first come first served
     secure_queue_.pop_front();
     w.children[secure_since_][c] = kNever;

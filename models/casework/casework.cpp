@@ -240,7 +240,7 @@ void Casework::apply_intervention(World& w, AgentId c) {
   risk_.set_case(w, c, true, intervention(w, c, s));
 }
 
-void Casework::set_status(World& w, AgentId c, Status s) {
+void Casework::set_status(World& w, AgentId c, Status s, std::optional<double> lasting) {
   const Status old = status(w, c);
   if (old == s) return;
   --open_[static_cast<size_t>(old)];
@@ -277,12 +277,13 @@ void Casework::set_status(World& w, AgentId c, Status s) {
   }
   if (s == Status::none) {
     w.metrics.add_to(m_closures_, 1);
-    // The effect of the work lingers, then fades (IN-1).
-    const double m = risk_.case_multiplier(w, c);
+    // The effect of the work lingers, then fades (IN-1) — unless the child has a
+    // new home for good, whose effect stays.
+    const double m = lasting ? *lasting : risk_.case_multiplier(w, c);
     w.children[closing_multiplier_][c] = static_cast<float>(m);
     w.children[closed_day_][c] = w.today;
     risk_.set_case(w, c, false, m);
-    if (m < 1.0) w.agenda.file(w.today + static_cast<int32_t>(p_.fade_half_life), fade_, c, 1);
+    if (!lasting && m < 1.0) w.agenda.file(w.today + static_cast<int32_t>(p_.fade_half_life), fade_, c, 1);
   } else {
     apply_intervention(w, c);
   }

@@ -10,6 +10,7 @@
 // 001_a32efb814e300027.txt L30–L31).
 #include <array>
 #include <functional>
+#include <optional>
 
 #include "models/family_risk/family_risk.hpp"
 #include "models/workforce/workforce.hpp"
@@ -55,7 +56,9 @@ class Casework final : public Module {
   Status status(const World& w, AgentId c) const { return static_cast<Status>(w.children[status_][c]); }
   // Move a child to a new status: counts starts and ends, allocates or frees a
   // worker, opens or closes the intervention. The only way a status changes.
-  void set_status(World& w, AgentId c, Status s);
+  // `lasting`: the case closes because the child now lives elsewhere for good
+  // (adoption, special guardianship); the hazard keeps this multiplier, no fade.
+  void set_status(World& w, AgentId c, Status s, std::optional<double> lasting = std::nullopt);
 
   // Children's social care's record: a decayed sum of the severity of what it has
   // been told, plus what the last assessment found of the household's stressors.

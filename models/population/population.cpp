@@ -10,7 +10,6 @@ constexpr StreamId kInMigration = stream_id("population.in_migration");
 constexpr StreamId kMoves = stream_id("population.moves_away");
 constexpr StreamId kChild = stream_id("population.child");
 constexpr uint32_t kNone = UINT32_MAX;
-constexpr int kAdultAge = 18;  // the child population is 0-17 by definition (Children Act 1989 s105)
 // Area-level draws (daily counts) use this agent id, which no child or household has.
 constexpr uint64_t kAreaAgent = UINT64_MAX;
 }  // namespace

@@ -7,6 +7,10 @@
 
 namespace sgsim::models {
 
+// The child population is 0-17 by definition (Children Act 1989 s105): a child
+// leaves it, and leaves care, on the 18th birthday.
+inline constexpr int kAdultAge = 18;
+
 // Columns other modules read. Filled in by Population::declare_state.
 struct PopulationColumns {
   Col<int32_t> birth_day;     // children: simulated day of birth (negative before the start)
