@@ -127,7 +127,12 @@ class RunFile:
             self.complete: bool = self.provenance.get("complete") == 1
             if "scenarios" not in self._f:
                 raise RunFileError(f"{self.path}: not an sgsim run file (no /scenarios group)")
-            self.scenarios: list[str] = list(self._f["scenarios"].keys())
+            # In the order sgsim ran them (the baseline first): HDF5 lists groups by name.
+            written = list(self._f["scenarios"].keys())
+            order = []
+            if "headlines" in self._f and "scenarios" in self._f["headlines"]:
+                order = [_py(x) for x in self._f["headlines"]["scenarios"][()]]
+            self.scenarios: list[str] = [s for s in order if s in written] + [s for s in written if s not in order]
             if not self.complete:
                 msg = (
                     f"{self.path} is incomplete (root attribute complete = "
@@ -237,6 +242,79 @@ class RunFile:
 
     def summary_unit(self, scenario: str, metric: str) -> str:
         return str(_py(self._dataset(scenario, "summary", metric).attrs.get("unit", "")))
+
+
+    # -- experiments: headlines, sweeps
+    @property
+    def experiment(self) -> str:
+        """'run', 'compare' (the first scenario is the baseline) or 'sweep'."""
+        return str(self.provenance.get("experiment", "run"))
+
+    def headlines(self) -> list[dict]:
+        """The headline outcomes of every scenario against the first, in display order.
+
+        Each is a dict with name, label, metric, denominator, factor, unit,
+        higher_is_worse, scenarios, and numpy arrays over scenarios: n, mean, sd,
+        ci_low, ci_high, difference, difference_sd, difference_ci_low,
+        difference_ci_high, replicates_needed (docs/statistics.md)."""
+        if "headlines" not in self._f:
+            return []
+        g = self._f["headlines"]
+        scenarios = [_py(x) for x in g["scenarios"][()]]
+        out = []
+        for name in str(_py(g.attrs.get("order", ""))).split(","):
+            if not name or name not in g:
+                continue
+            h = g[name]
+            d = {"name": name, "scenarios": scenarios, **_attrs(h)}
+            for k, ds in h.items():
+                d[k] = np.asarray(ds[()], dtype=np.float64)
+            out.append(d)
+        return out
+
+    def headline_values(self, scenario: str, headline: dict) -> np.ndarray:
+        """One value per replicate of a headline, from the summaries (as sgsim computes it)."""
+        x = self.summary(scenario, headline["metric"])
+        if headline.get("denominator"):
+            y = self.summary(scenario, headline["denominator"])
+            x = np.divide(x, y, out=np.zeros_like(x), where=y > 0)
+        return x * float(headline.get("factor", 1.0))
+
+    def sweep(self) -> dict | None:
+        """A sweep's grid: parameters, points (scenario names) and values [point x parameter]."""
+        if "sweep" not in self._f:
+            return None
+        g = self._f["sweep"]
+        return {
+            "parameters": [_py(x) for x in g["parameters"][()]],
+            "points": [_py(x) for x in g["points"][()]],
+            "values": np.asarray(g["values"][()], dtype=np.float64).reshape(len(g["points"]), -1),
+        }
+
+    # -- the event log (runs made with --events)
+    def has_events(self, scenario: str) -> bool:
+        return "events" in self._group(scenario)
+
+    def events(self, scenario: str) -> np.ndarray:
+        """The event log as a numpy structured array (replicate, day, child, kind,
+        agency, detail), in the order written (by replicate, then day)."""
+        g = self._group(scenario)
+        if "events" not in g:
+            raise RunFileError(f"{self.path}: scenario '{scenario}' has no event log; re-run with --events")
+        return g["events"][()]
+
+    def event_kinds(self, scenario: str) -> list[str]:
+        return [_py(x) for x in self._group(scenario)["event_kinds"][()]]
+
+    def agencies(self, scenario: str) -> list[str]:
+        return [_py(x) for x in self._group(scenario)["agencies"][()]]
+
+    def event_children(self, scenario: str) -> dict:
+        """Who the children in the event log are: arrays replicate, child, birth_day, sex."""
+        g = self._group(scenario)
+        if "event_children" not in g:
+            raise RunFileError(f"{self.path}: scenario '{scenario}' has no event_children; re-run with --events")
+        return {k: np.asarray(v[()]) for k, v in g["event_children"].items()}
 
 
 def open_run(path, allow_incomplete: bool = False) -> RunFile:

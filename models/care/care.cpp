@@ -220,6 +220,9 @@ void Care::declare_state(World& w) {
                                                     "emergency protection, 2 proceedings, 3 adolescent crisis)");
   ev_placement_ = w.event_types.add_kind("placement", "a placement starts (detail: placement type in "
                                                       "models/care/placement_types.hpp order, + 16 if out of area)");
+  ev_legal_ = w.event_types.add_kind("legal_status", "the looked-after child's legal status changes (detail: 1 s20, "
+                                                     "2 emergency protection, 3 interim care order, 4 care order, "
+                                                     "5 placement order; SSDA903 V2, L2, C1, C2, E1)");
   ev_notice_ = w.event_types.add_kind("placement_notice", "the carer or provider gives notice (detail: placement type)");
   ev_exit_ = w.event_types.add_kind("care_exit", "the child ceases to be looked after (detail: reason, 0 return home, "
                                                   "1 adoption, 2 special guardianship, 3 age 18, 4 moved away)");
@@ -316,7 +319,12 @@ PlacementNeed Care::need(const World& w, AgentId c) const {
   return n;
 }
 
-void Care::set_legal(World& w, AgentId c, LegalStatus s) { w.children[legal_][c] = static_cast<uint8_t>(s); }
+void Care::set_legal(World& w, AgentId c, LegalStatus s) {
+  uint8_t& now = w.children[legal_][c];
+  // A change of legal status starts a new SSDA903 episode, so the log keeps it.
+  if (s != LegalStatus::none && now != static_cast<uint8_t>(s)) w.log(c, ev_legal_, static_cast<int32_t>(s));
+  now = static_cast<uint8_t>(s);
+}
 
 void Care::enter(World& w, std::vector<AgentId> group, EntryRoute route, LegalStatus legal, bool count) {
   std::erase_if(group, [&](AgentId c) { return !w.children.active(c) || looked_after(w, c); });

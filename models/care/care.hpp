@@ -138,7 +138,7 @@ class Care final : public Module {
   Col<uint16_t> placements_;
   AgendaKind review_, breakdown_, move_due_, retry_, application_, hearing_, adoption_, discharge_, crisis_,
       secure_end_;
-  EventKind ev_entry_, ev_placement_, ev_notice_, ev_exit_;
+  EventKind ev_entry_, ev_placement_, ev_notice_, ev_exit_, ev_legal_;
   IndexSet in_care_;
   std::deque<std::pair<AgentId, int32_t>> secure_queue_;  // child, day applied
 

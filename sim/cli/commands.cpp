@@ -10,9 +10,9 @@
 #include <iostream>
 
 #include "sgsim/version.hpp"
-#include "sim/cli/progress.hpp"
+#include "sim/cli/analysis_commands.hpp"
+#include "sim/cli/experiment_commands.hpp"
 #include "sim/output/pending_file.hpp"
-#include "sim/output/run_file.hpp"
 #include "sim/run/runner.hpp"
 
 namespace sgsim {
@@ -20,11 +20,6 @@ namespace {
 
 constexpr int kExitRunFailed = 1;
 constexpr int kExitBadInput = 2;
-constexpr int kExitInterrupted = 130;
-
-std::atomic<bool> g_cancel{false};
-extern "C" void on_signal(int) { g_cancel.store(true); }
-
 std::string join_args(int argc, char** argv) {
   std::string s;
   for (int i = 0; i < argc; ++i) s += (i ? " " : "") + std::string(argv[i]);
@@ -35,95 +30,6 @@ std::string md_cell(std::string s) {
   std::string out;
   for (char c : s) out += (c == '|') ? std::string("\\|") : std::string(1, c);
   return out;
-}
-
-struct RunArgs {
-  std::string scenario, output;
-  int64_t replicates = 0, seed = -1;
-  int threads = 0;
-  double scale = 1.0;
-  std::vector<std::string> sets;
-  bool force = false, events = false;
-};
-
-void print_summary(const ScenarioResult& r, double scale) {
-  // What a reader checks first: harm, the front door, care and money (a metric a
-  // model does not write is skipped).
-  const std::vector<std::string> headline = {
-      "population", "harm_true", "unprotected_high_risk", "referrals", "cp_plans_open", "cin_open", "cla_open",
-      "cla_starts", "out_of_area", "placement_moves", "caseload_mean", "cost_placements", "cost"};
-  fmt::print("{}: {} replicate(s) of {} days from {}{}\n", r.name, r.run.replicates, r.run.days, r.run.start_date,
-             scale != 1.0 ? fmt::format(" at scale {}", scale) : "");
-  fmt::print("  {:<28}{:>16}{:>16}{:>14}\n", "metric (last year)", "mean", "per 10k", "unit");
-  size_t pop = 0;
-  for (size_t m = 0; m < r.metrics.size(); ++m)
-    if (r.metrics[m].name == "population") pop = m;
-  for (const auto& name : headline) {
-    for (size_t m = 0; m < r.metrics.size(); ++m) {
-      if (r.metrics[m].name != name) continue;
-      double mean = 0, per10k = 0;
-      for (const auto& rep : r.replicates) {
-        const double v = summarise(rep.series[m], r.metrics[m].kind, r.run.measure_days);
-        const double p = summarise(rep.series[pop], MetricKind::stock, r.run.measure_days);
-        mean += v / static_cast<double>(r.replicates.size());
-        per10k += (p > 0 ? v / p * 1e4 : 0) / static_cast<double>(r.replicates.size());
-      }
-      fmt::print("  {:<28}{:>16.1f}{:>16.1f}{:>14}\n", name, mean, per10k,
-                 r.metrics[m].kind == MetricKind::flow ? "per year" : "mean stock");
-    }
-  }
-}
-
-int cmd_run(const RunArgs& a, const ModelFactory& factory, const std::string& command_line) {
-  auto model = bind_model(factory);
-  Scenario sc = load_scenario(a.scenario, model->registry);
-  for (const auto& s : a.sets) apply_override(sc, s, model->registry);
-  if (a.replicates > 0) apply_override(sc, fmt::format("run.replicates={}", a.replicates), model->registry);
-  if (a.seed >= 0) apply_override(sc, fmt::format("run.seed={}", a.seed), model->registry);
-
-  // Refuse to clobber or write nowhere before doing any work.
-  PendingFile out(a.output, a.force);
-
-  const int threads = a.threads > 0 ? a.threads : static_cast<int>(std::thread::hardware_concurrency());
-  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<size_t>(std::max(1, threads)));
-
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
-
-  model->registry.apply(sc.overrides);
-  ProgressLine progress(ProgressLine::stdout_is_terminal(), *parse_iso_date(model->run.start_date));
-  std::mutex progress_mu;
-  RunOptions opt;
-  opt.scale = a.scale;
-  opt.keep_event_log = a.events;
-  opt.cancel = &g_cancel;
-  opt.progress = [&](const Progress& p) { progress.update(p); };
-
-  RunProvenance prov;
-  prov.command_line = command_line;
-  prov.started_at = utc_now_iso();
-  prov.threads = threads;
-  prov.scale = a.scale;
-
-  ScenarioResult result;
-  try {
-    result = run_scenario(sc, factory, opt);
-  } catch (const Cancelled&) {
-    progress.finish();
-    std::cerr << "sgsim: interrupted; no output written\n";
-    return kExitInterrupted;
-  }
-  progress.finish();
-  if (g_cancel.load()) {
-    std::cerr << "sgsim: interrupted; no output written\n";
-    return kExitInterrupted;
-  }
-  prov.finished_at = utc_now_iso();
-  write_run_file(out.temp_path(), {result}, prov);
-  out.commit();
-  print_summary(result, a.scale);
-  fmt::print("wrote {}\n", a.output);
-  return 0;
 }
 
 int cmd_validate(const std::vector<std::string>& files, bool print_resolved, const ModelFactory& factory) {
@@ -242,17 +148,51 @@ int sgsim_main(int argc, char** argv, const ModelFactory& factory) {
   app.require_subcommand(0, 1);
   app.set_version_flag("--version", fmt::format("sgsim {} ({})", kVersion, kGitRevision));
 
-  RunArgs ra;
+  // run, compare and sweep share their options: the same run settings apply to every scenario.
+  RunArgs ra, ca, sa;
+  auto run_options = [](CLI::App* cmd, RunArgs& args, const char* set_help) {
+    cmd->add_option("-o,--output", args.output, "output HDF5 file")->required();
+    cmd->add_option("-r,--replicates", args.replicates, "replicates (overrides run.replicates)")
+        ->check(CLI::Range(1, 100000));
+    cmd->add_option("-j,--threads", args.threads, "threads (default: all cores)")->check(CLI::Range(1, 1024));
+    cmd->add_option("--seed", args.seed, "random seed (overrides run.seed)")
+        ->check(CLI::Range(int64_t{0}, int64_t{9007199254740991}));
+    cmd->add_option("--scale", args.scale, "simulate this fraction of the population, same rates")
+        ->check(CLI::Range(1e-6, 1.0));
+    cmd->add_option("--set", args.sets, set_help);
+    cmd->add_flag("--force", args.force, "overwrite the output file if it exists");
+    cmd->add_flag("--events", args.events, "keep the event log in the output (needed by export --ssda903/--cin)");
+  };
   auto* run = app.add_subcommand("run", "run a scenario and write an HDF5 run file");
-  run->add_option("scenario", ra.scenario, "scenario YAML file")->required();
-  run->add_option("-o,--output", ra.output, "output HDF5 file")->required();
-  run->add_option("-r,--replicates", ra.replicates, "replicates (overrides run.replicates)")->check(CLI::Range(1, 100000));
-  run->add_option("-j,--threads", ra.threads, "threads (default: all cores)")->check(CLI::Range(1, 1024));
-  run->add_option("--seed", ra.seed, "random seed (overrides run.seed)")->check(CLI::Range(int64_t{0}, int64_t{9007199254740991}));
-  run->add_option("--scale", ra.scale, "simulate this fraction of the population, same rates")->check(CLI::Range(1e-6, 1.0));
-  run->add_option("--set", ra.sets, "override a parameter: PATH=VALUE (repeatable)");
-  run->add_flag("--force", ra.force, "overwrite the output file if it exists");
-  run->add_flag("--events", ra.events, "keep the event log in the output");
+  run->add_option("scenario", ra.scenarios, "scenario YAML file")->required()->expected(1);
+  run_options(run, ra, "override a parameter: PATH=VALUE (repeatable)");
+
+  auto* compare = app.add_subcommand(
+      "compare", "run a baseline and options with the same seeds and print paired differences with 95% intervals");
+  compare->add_option("scenarios", ca.scenarios, "BASELINE.yaml OPTION.yaml...: the first is the baseline")
+      ->required()
+      ->expected(2, 1000);
+  run_options(compare, ca, "override a parameter in every scenario: PATH=VALUE (repeatable)");
+
+  auto* sweep = app.add_subcommand("sweep", "run a grid over one or more parameters, all points in one file");
+  sweep->add_option("scenario", sa.scenarios, "scenario YAML file")->required()->expected(1);
+  run_options(sweep, sa,
+              "PATH=FROM:TO:STEP or PATH=A,B,... varies a parameter (the grid is every combination); "
+              "PATH=VALUE fixes one (repeatable)");
+
+  AnalysisArgs report_args, export_args;
+  auto* report = app.add_subcommand("report", "write the HTML report of a run file (runs python3 -m analysis.report)");
+  report->add_option("file", report_args.file, "run file (HDF5)")->required();
+  report->add_option("-o,--output", report_args.output, "HTML file to write")->required();
+  report->add_flag("--force", report_args.force, "overwrite the HTML file if it exists");
+
+  auto* exp = app.add_subcommand("export", "write a run file as long-format CSV, SSDA903 episodes or CIN census records "
+                                           "(runs python3 -m analysis.export)");
+  exp->add_option("file", export_args.file, "run file (HDF5)")->required();
+  exp->add_option("--csv", export_args.csv, "directory for the long-format CSV tables");
+  exp->add_option("--ssda903", export_args.ssda903, "directory for SSDA903-shaped header and episode files");
+  exp->add_option("--cin", export_args.cin, "directory for CIN-census-shaped records");
+  exp->add_flag("--force", export_args.force, "replace files already in the directories");
 
   std::vector<std::string> vfiles;
   bool resolved = false;
@@ -274,6 +214,10 @@ int sgsim_main(int argc, char** argv, const ModelFactory& factory) {
   }
   try {
     if (*run) return cmd_run(ra, factory, join_args(argc, argv));
+    if (*compare) return cmd_compare(ca, factory, join_args(argc, argv));
+    if (*sweep) return cmd_sweep(sa, factory, join_args(argc, argv));
+    if (*report) return cmd_report(report_args);
+    if (*exp) return cmd_export(export_args);
     if (*validate) return cmd_validate(vfiles, resolved, factory);
     if (*describe) return cmd_describe(module, markdown, factory);
     std::cout << app.help();

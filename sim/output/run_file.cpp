@@ -7,6 +7,7 @@
 
 #include "sgsim/version.hpp"
 #include "sim/calendar/calendar.hpp"
+#include "sim/experiment/headlines.hpp"
 #include "sim/output/h5.hpp"
 
 namespace sgsim {
@@ -86,7 +87,71 @@ static void write_scenario(H5Group& group, const ScenarioResult& s) {
     for (const auto& a : s.agencies) agencies.push_back(a.name);
     group.write_strings("event_kinds", kinds);
     group.write_strings("agencies", agencies);
+    H5Group who = group.create_group("event_children");
+    std::vector<int32_t> rep, id, birth, sex;
+    for (size_t r = 0; r < reps; ++r)
+      for (const ChildRecord& c : s.replicates[r].children) {
+        rep.push_back(static_cast<int32_t>(r));
+        id.push_back(static_cast<int32_t>(c.child));
+        birth.push_back(c.birth_day);
+        sex.push_back(c.sex);
+      }
+    who.write_vector("replicate", std::span<const int32_t>(rep));
+    who.write_vector("child", std::span<const int32_t>(id));
+    who.write_vector("birth_day", std::span<const int32_t>(birth)).set_attr("unit", "days since start_date");
+    who.write_vector("sex", std::span<const int32_t>(sex)).set_attr("meaning", "0 girl, 1 boy");
   }
+}
+
+static void write_headlines(H5Group& root, const std::vector<ScenarioResult>& scenarios) {
+  const auto table = compare_headlines(scenarios);
+  H5Group all = root.create_group("headlines");
+  std::vector<std::string> order, names;
+  for (const auto& s : scenarios) names.push_back(s.name);
+  all.write_strings("scenarios", names);
+  all.set_attr("baseline", scenarios.front().name);
+  all.set_attr("confidence_level", kConfidenceLevel);
+  all.set_attr("interval", "Student t over replicates; differences paired by replicate (docs/statistics.md)");
+  for (const auto& c : table) {
+    order.push_back(c.headline.name);
+    H5Group g = all.create_group(c.headline.name);
+    g.set_attr("label", c.headline.label);
+    g.set_attr("metric", c.headline.metric);
+    g.set_attr("denominator", c.headline.denominator);
+    g.set_attr("factor", c.headline.factor);
+    g.set_attr("unit", c.headline.unit);
+    g.set_attr("higher_is_worse", int64_t{c.headline.higher_is_worse ? 1 : 0});
+    auto column = [&](const char* name, auto get) {
+      std::vector<double> v;
+      for (size_t k = 0; k < scenarios.size(); ++k) v.push_back(get(k));
+      g.write_vector(name, std::span<const double>(v));
+    };
+    column("n", [&](size_t k) { return static_cast<double>(c.level[k].n); });
+    column("mean", [&](size_t k) { return c.level[k].mean; });
+    column("sd", [&](size_t k) { return c.level[k].sd; });
+    column("ci_low", [&](size_t k) { return c.level[k].ci_low; });
+    column("ci_high", [&](size_t k) { return c.level[k].ci_high; });
+    column("difference", [&](size_t k) { return c.difference[k].mean; });
+    column("difference_sd", [&](size_t k) { return c.difference[k].sd; });
+    column("difference_ci_low", [&](size_t k) { return c.difference[k].ci_low; });
+    column("difference_ci_high", [&](size_t k) { return c.difference[k].ci_high; });
+    column("replicates_needed", [&](size_t k) { return static_cast<double>(c.replicates_needed[k]); });
+  }
+  std::string joined;
+  for (const auto& n : order) joined += (joined.empty() ? "" : ",") + n;
+  all.set_attr("order", joined);
+}
+
+static void write_sweep(H5Group& root, const ExperimentInfo& e, const std::vector<ScenarioResult>& scenarios) {
+  H5Group g = root.create_group("sweep");
+  g.write_strings("parameters", e.sweep_parameters);
+  std::vector<std::string> names;
+  for (const auto& s : scenarios) names.push_back(s.name);
+  g.write_strings("points", names);
+  std::vector<double> grid;
+  for (const auto& row : e.sweep_values) grid.insert(grid.end(), row.begin(), row.end());
+  g.write_matrix("values", e.sweep_values.size(), e.sweep_parameters.size(), grid)
+      .set_attr("meaning", "row = point (scenario), column = parameter");
 }
 
 void write_run_file(const std::string& path, const std::vector<ScenarioResult>& scenarios, const RunProvenance& prov) {
@@ -106,11 +171,15 @@ void write_run_file(const std::string& path, const std::vector<ScenarioResult>& 
     root.set_attr("seed", scenarios.front().run.seed);
     root.set_attr("replicates", scenarios.front().run.replicates);
   }
+  root.set_attr("experiment", prov.experiment.kind);
   H5Group all = root.create_group("scenarios");
-  for (const auto& s : scenarios) {
-    H5Group g = all.create_group(s.name);
-    write_scenario(g, s);
+  for (size_t k = 0; k < scenarios.size(); ++k) {
+    H5Group g = all.create_group(scenarios[k].name);
+    if (k < prov.experiment.sources.size()) g.set_attr("source", prov.experiment.sources[k]);
+    write_scenario(g, scenarios[k]);
   }
+  if (!scenarios.empty()) write_headlines(root, scenarios);
+  if (!prov.experiment.sweep_parameters.empty()) write_sweep(root, prov.experiment, scenarios);
   root.set_attr("finished_at", prov.finished_at.empty() ? utc_now_iso() : prov.finished_at);
   root.set_attr("complete", int64_t{1});
   file.flush();

@@ -2,6 +2,9 @@
 
 #include <tbb/parallel_for.h>
 
+#include <tbb/blocked_range.h>
+
+#include <algorithm>
 #include <chrono>
 #include <mutex>
 
@@ -69,6 +72,16 @@ ReplicateResult Simulation::finish() {
   World& w = *world_;
   for (size_t i = 0; i < w.metrics.size(); ++i) r.series.push_back(w.metrics.series(i));
   r.events = std::move(w.event_log);
+  if (!r.events.empty()) {
+    std::vector<AgentId> ids;
+    for (const Event& e : r.events) ids.push_back(e.child);
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    const auto birth = w.children.find<int32_t>("birth_day");
+    const auto sex = w.children.find<uint8_t>("sex");
+    for (AgentId c : ids)
+      if (c < w.children.rows()) r.children.push_back({c, w.children[birth][c] - w.record_from, w.children[sex][c]});
+  }
   r.child_days = w.child_days;
   r.state_bytes = w.children.bytes() + w.households.bytes();
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
@@ -130,20 +143,32 @@ ReplicateResult run_replicate(const Scenario& scenario, const ModelFactory& fact
 }
 
 ScenarioResult run_scenario(const Scenario& scenario, const ModelFactory& factory, const RunOptions& options) {
-  auto model = bind_model(factory);
-  model->registry.apply(scenario.overrides);
-  ScenarioResult out;
-  out.name = scenario.name;
-  out.resolved = resolved_yaml(scenario, model->registry);
-  out.run = model->run;
-  const auto n = static_cast<size_t>(out.run.replicates);
-  out.replicates.resize(n);
+  return std::move(run_scenarios({scenario}, factory, options).front());
+}
+
+std::vector<ScenarioResult> run_scenarios(const std::vector<Scenario>& scenarios, const ModelFactory& factory,
+                                          const RunOptions& options) {
+  std::vector<ScenarioResult> out(scenarios.size());
+  struct Task {
+    size_t scenario;
+    uint32_t replicate;
+  };
+  std::vector<Task> tasks;
+  Progress total;
+  for (size_t s = 0; s < scenarios.size(); ++s) {
+    auto model = bind_model(factory);
+    model->registry.apply(scenarios[s].overrides);
+    out[s].name = scenarios[s].name;
+    out[s].resolved = resolved_yaml(scenarios[s], model->registry);
+    out[s].run = model->run;
+    out[s].replicates.resize(static_cast<size_t>(model->run.replicates));
+    for (int64_t r = 0; r < model->run.replicates; ++r) tasks.push_back({s, static_cast<uint32_t>(r)});
+    total.replicates += model->run.replicates;
+    total.days_total += model->run.replicates * (model->run.days + model->run.burn_in_days);
+  }
 
   // Progress is aggregated here so the callback sees whole-run totals.
   std::mutex mu;
-  Progress total;
-  total.replicates = out.run.replicates;
-  total.days_total = out.run.replicates * (out.run.days + out.run.burn_in_days);
   RunOptions per = options;
   if (options.progress) {
     per.progress = [&](const Progress& p) {
@@ -158,14 +183,18 @@ ScenarioResult run_scenario(const Scenario& scenario, const ModelFactory& factor
       options.progress(total);
     };
   }
-  tbb::parallel_for(size_t{0}, n, [&](size_t r) {
-    out.replicates[r] = run_replicate(scenario, factory, static_cast<uint32_t>(r), per,
-                                      r == 0 ? &out.metrics : nullptr, r == 0 ? &out.event_kinds : nullptr,
-                                      r == 0 ? &out.agencies : nullptr);
-    if (per.progress) {
-      Progress p;
-      p.replicates_done = 1;
-      per.progress(p);
+  // Grain 1: each task is a whole replicate, seconds to minutes of work.
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, tasks.size(), 1), [&](const tbb::blocked_range<size_t>& range) {
+    for (size_t i = range.begin(); i != range.end(); ++i) {
+      const auto [s, r] = tasks[i];
+      ScenarioResult& res = out[s];
+      res.replicates[r] = run_replicate(scenarios[s], factory, r, per, r == 0 ? &res.metrics : nullptr,
+                                        r == 0 ? &res.event_kinds : nullptr, r == 0 ? &res.agencies : nullptr);
+      if (per.progress) {
+        Progress p;
+        p.replicates_done = 1;
+        per.progress(p);
+      }
     }
   });
   return out;

@@ -47,9 +47,18 @@ struct ModuleDescription {
 };
 std::vector<ModuleDescription> describe_modules(const ModelFactory& factory);
 
+// Who a child in the event log is: what the SSDA903 and CIN census exports need
+// beyond the events (a child's id is never reused, so it names one child).
+struct ChildRecord {
+  AgentId child = 0;
+  int32_t birth_day = 0;  // days from start_date (negative: before it)
+  uint8_t sex = 0;        // 0 girl, 1 boy
+};
+
 struct ReplicateResult {
   std::vector<std::vector<double>> series;  // [metric][day]
   std::vector<Event> events;                // when the event log is kept
+  std::vector<ChildRecord> children;        // every child in the event log, by id
   double child_days = 0;
   double seconds = 0;
   size_t state_bytes = 0;  // agent columns at the end of the run
@@ -117,6 +126,14 @@ class Simulation {
 };
 
 ScenarioResult run_scenario(const Scenario& scenario, const ModelFactory& factory, const RunOptions& options);
+
+// Several scenarios with the same seeds (common random numbers: replicate r of
+// every scenario draws from the same streams). Every (scenario, replicate) pair
+// is one task on the thread pool, so a comparison keeps both cores busy however
+// its replicates divide between scenarios; each task is a pure function of
+// (scenario, seed, replicate), so the results do not depend on the thread count.
+std::vector<ScenarioResult> run_scenarios(const std::vector<Scenario>& scenarios, const ModelFactory& factory,
+                                          const RunOptions& options);
 
 // One replicate, exposed for tests and benchmarks.
 ReplicateResult run_replicate(const Scenario& scenario, const ModelFactory& factory, uint32_t replicate,

@@ -1,0 +1,20 @@
+#pragma once
+// `sgsim report` and `sgsim export`: conveniences that hand a run file to the
+// Python analysis package (analysis/, Debian's python3-h5py, -numpy, -pandas and
+// -matplotlib), so that there is one implementation of each and the command line
+// and `python3 -m analysis.report` always agree.
+#include <string>
+
+namespace sgsim {
+
+struct AnalysisArgs {
+  std::string file, output;        // report
+  std::string csv, ssda903, cin;   // export
+  bool force = false;
+};
+
+// Both replace the sgsim process with /usr/bin/python3 (its exit status is theirs).
+int cmd_report(const AnalysisArgs& a);
+int cmd_export(const AnalysisArgs& a);
+
+}  // namespace sgsim

@@ -1,0 +1,256 @@
+#include "sim/cli/experiment_commands.hpp"
+
+#include <fmt/format.h>
+#include <tbb/global_control.h>
+
+#include <algorithm>
+#include <atomic>
+#include <csignal>
+#include <iostream>
+#include <set>
+
+#include "sim/cli/progress.hpp"
+#include "sim/experiment/headlines.hpp"
+#include "sim/experiment/sweep.hpp"
+#include "sim/output/pending_file.hpp"
+#include "sim/output/run_file.hpp"
+#include "sim/run/runner.hpp"
+
+namespace sgsim {
+namespace {
+
+constexpr int kExitInterrupted = 130;
+
+std::atomic<bool> g_cancel{false};
+extern "C" void on_signal(int) { g_cancel.store(true); }
+
+// A scenario file with the command line's settings applied on top.
+Scenario load_with_settings(const std::string& file, const RunArgs& a, const ParamRegistry& reg, bool apply_sets = true) {
+  Scenario sc = load_scenario(file, reg);
+  if (apply_sets)
+    for (const auto& s : a.sets) apply_override(sc, s, reg);
+  if (a.replicates > 0) apply_override(sc, fmt::format("run.replicates={}", a.replicates), reg);
+  if (a.seed >= 0) apply_override(sc, fmt::format("run.seed={}", a.seed), reg);
+  return sc;
+}
+
+// Scenario names become HDF5 group names and table headings: make them unique.
+void make_names_unique(std::vector<Scenario>& scenarios) {
+  std::set<std::string> seen;
+  for (auto& s : scenarios) {
+    std::string name = s.name;
+    for (int k = 2; seen.count(name); ++k) name = fmt::format("{}-{}", s.name, k);
+    s.name = name;
+    seen.insert(name);
+  }
+}
+
+// Thousands grouped, three significant decimals for small values.
+std::string fmt_num(double v) {
+  const double a = std::abs(v);
+  if (a == 0) return "0";
+  if (a < 0.01) return fmt::format("{:.2g}", v);
+  if (a < 10) return fmt::format("{:.3f}", v);
+  if (a < 1e4) return fmt::format("{:.1f}", v);
+  std::string digits = fmt::format("{:.0f}", a), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return (v < 0 ? "-" : "") + out;
+}
+
+void print_run_summary(const ScenarioResult& r, double scale) {
+  // What a reader checks first: harm, the front door, care and money (a metric a
+  // model does not write is skipped).
+  const std::vector<std::string> headline = {
+      "population", "harm_true", "unprotected_high_risk", "referrals", "cp_plans_open", "cin_open", "cla_open",
+      "cla_starts", "out_of_area", "placement_moves", "caseload_mean", "cost_placements", "cost"};
+  fmt::print("{}: {} replicate(s) of {} days from {}{}\n", r.name, r.run.replicates, r.run.days, r.run.start_date,
+             scale != 1.0 ? fmt::format(" at scale {}", scale) : "");
+  fmt::print("  {:<28}{:>16}{:>16}{:>14}\n", "metric (last year)", "mean", "per 10k", "unit");
+  size_t pop = 0;
+  for (size_t m = 0; m < r.metrics.size(); ++m)
+    if (r.metrics[m].name == "population") pop = m;
+  for (const auto& name : headline) {
+    for (size_t m = 0; m < r.metrics.size(); ++m) {
+      if (r.metrics[m].name != name) continue;
+      double mean = 0, per10k = 0;
+      for (const auto& rep : r.replicates) {
+        const double v = summarise(rep.series[m], r.metrics[m].kind, r.run.measure_days);
+        const double p = summarise(rep.series[pop], MetricKind::stock, r.run.measure_days);
+        mean += v / static_cast<double>(r.replicates.size());
+        per10k += (p > 0 ? v / p * 1e4 : 0) / static_cast<double>(r.replicates.size());
+      }
+      fmt::print("  {:<28}{:>16.1f}{:>16.1f}{:>14}\n", name, mean, per10k,
+                 r.metrics[m].kind == MetricKind::flow ? "per year" : "mean stock");
+    }
+  }
+}
+
+// The comparison table: each option against the baseline, headline by headline.
+void print_comparison(const std::vector<ScenarioResult>& rs, double scale) {
+  const auto table = compare_headlines(rs);
+  const ScenarioResult& base = rs.front();
+  fmt::print("Baseline '{}' against {} option(s): {} replicate(s) each of {} days from {}{}, paired by seed\n"
+             "(common random numbers). Means per year over the last {} days; differences are option minus\n"
+             "baseline with {:.0f}% t intervals from the paired replicates (docs/statistics.md).\n",
+             base.name, rs.size() - 1, base.run.replicates, base.run.days, base.run.start_date,
+             scale != 1.0 ? fmt::format(" at scale {}", scale) : "", std::min(base.run.measure_days, base.run.days),
+             kConfidenceLevel * 100);
+  for (size_t k = 1; k < rs.size(); ++k) {
+    fmt::print("\n{} vs {}\n", rs[k].name, base.name);
+    fmt::print("  {:<52}{:>13}{:>13}{:>13}  {:<26}{:>9}  {}\n", "outcome", "baseline", "option", "difference",
+               fmt::format("{:.0f}% interval", kConfidenceLevel * 100), "advice n", "unit");
+    std::vector<std::string> advice;
+    for (const auto& c : table) {
+      const SampleSummary& d = c.difference[k];
+      const std::string interval =
+          d.n >= 2 ? fmt::format("[{}, {}]", fmt_num(d.ci_low), fmt_num(d.ci_high)) : "(one replicate: none)";
+      const std::string need = c.replicates_needed[k] > 0 ? fmt::format("{}", c.replicates_needed[k]) : "";
+      fmt::print("  {:<52}{:>13}{:>13}{:>13}  {:<26}{:>9}  {}\n", c.headline.label, fmt_num(c.level[0].mean),
+                 fmt_num(c.level[k].mean), fmt_num(d.mean), interval, need, c.headline.unit);
+    }
+    if (std::any_of(table.begin(), table.end(), [&](const auto& c) { return c.replicates_needed[k] > 0; }))
+      advice.push_back(fmt::format("where the interval is wider than the difference, 'advice n' is about the number "
+                                   "of replicates that would\n  narrow it to half the difference (but no finer than "
+                                   "±{}% of the baseline): rerun with -r N to tell the effect from chance",
+                                   kDefaultPrecision * 100));
+    for (const auto& line : advice) fmt::print("  {}\n", line);
+  }
+}
+
+void print_sweep(const std::vector<ScenarioResult>& rs, const ExperimentInfo& e) {
+  const auto table = compare_headlines(rs);
+  fmt::print("Sweep over {} point(s), {} replicate(s) each, same seeds at every point. Means per year over the\n"
+             "last {} days (every headline and its interval is in the run file and the report).\n\n",
+             rs.size(), rs.front().run.replicates, std::min(rs.front().run.measure_days, rs.front().run.days));
+  std::string head = fmt::format("{:<16}", "point");
+  for (const auto& p : e.sweep_parameters) head += fmt::format("{:>{}}", p, std::max<size_t>(p.size() + 2, 12));
+  for (const auto& c : table) head += fmt::format("{:>{}}", c.headline.name, std::max<size_t>(c.headline.name.size() + 2, 12));
+  fmt::print("{}\n", head);
+  for (size_t k = 0; k < rs.size(); ++k) {
+    std::string row = fmt::format("{:<16}", rs[k].name);
+    for (size_t a = 0; a < e.sweep_parameters.size(); ++a)
+      row += fmt::format("{:>{}}", sweep_value_text(e.sweep_values[k][a]),
+                         std::max<size_t>(e.sweep_parameters[a].size() + 2, 12));
+    for (const auto& c : table)
+      row += fmt::format("{:>{}}", fmt_num(c.level[k].mean), std::max<size_t>(c.headline.name.size() + 2, 12));
+    fmt::print("{}\n", row);
+  }
+}
+
+// Run a set of scenarios with common random numbers and write one run file.
+template <class Print>
+int run_set(const RunArgs& a, std::vector<Scenario> scenarios, ExperimentInfo experiment, const ModelFactory& factory,
+            const std::string& command_line, Print print) {
+  make_names_unique(scenarios);
+  // Refuse to clobber or write nowhere before doing any work.
+  PendingFile out(a.output, a.force);
+
+  const int threads = a.threads > 0 ? a.threads : static_cast<int>(std::thread::hardware_concurrency());
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<size_t>(std::max(1, threads)));
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+
+  auto model = bind_model(factory);
+  model->registry.apply(scenarios.front().overrides);
+  ProgressLine progress(ProgressLine::stdout_is_terminal(), *parse_iso_date(model->run.start_date));
+  RunOptions opt;
+  opt.scale = a.scale;
+  opt.keep_event_log = a.events;
+  opt.cancel = &g_cancel;
+  opt.progress = [&](const Progress& p) { progress.update(p); };
+
+  RunProvenance prov;
+  prov.command_line = command_line;
+  prov.started_at = utc_now_iso();
+  prov.threads = threads;
+  prov.scale = a.scale;
+  prov.experiment = std::move(experiment);
+
+  std::vector<ScenarioResult> results;
+  try {
+    results = run_scenarios(scenarios, factory, opt);
+  } catch (const Cancelled&) {
+    progress.finish();
+    std::cerr << "sgsim: interrupted; no output written\n";
+    return kExitInterrupted;
+  }
+  progress.finish();
+  if (g_cancel.load()) {
+    std::cerr << "sgsim: interrupted; no output written\n";
+    return kExitInterrupted;
+  }
+  prov.finished_at = utc_now_iso();
+  write_run_file(out.temp_path(), results, prov);
+  out.commit();
+  print(results, prov.experiment);
+  fmt::print("wrote {}\n", a.output);
+  return 0;
+}
+
+}  // namespace
+
+int cmd_run(const RunArgs& a, const ModelFactory& factory, const std::string& command_line) {
+  auto model = bind_model(factory);
+  ExperimentInfo e;
+  e.sources = a.scenarios;
+  return run_set(a, {load_with_settings(a.scenarios.front(), a, model->registry)}, e, factory, command_line,
+                 [&](const std::vector<ScenarioResult>& rs, const ExperimentInfo&) { print_run_summary(rs.front(), a.scale); });
+}
+
+int cmd_compare(const RunArgs& a, const ModelFactory& factory, const std::string& command_line) {
+  auto model = bind_model(factory);
+  std::vector<Scenario> set;
+  for (const auto& f : a.scenarios) set.push_back(load_with_settings(f, a, model->registry));
+  // Pairing needs every option to use the baseline's seed and replicate count, and
+  // to cover the same days so that the measurement windows are the same dates.
+  auto value = [&](const Scenario& s, const char* path) { return format_value(s.value(model->registry, path)); };
+  for (size_t k = 1; k < set.size(); ++k) {
+    for (const char* path : {"run.start_date", "run.days", "run.measure_days"})
+      if (value(set[k], path) != value(set[0], path))
+        throw ScenarioError({a.scenarios[k], 0, 0},
+                            fmt::format("{} is {} here but {} in the baseline {}; options must cover the same period",
+                                        path, value(set[k], path), value(set[0], path), a.scenarios[0]));
+    for (const char* path : {"run.seed", "run.replicates"})
+      if (value(set[k], path) != value(set[0], path)) {
+        fmt::print(stderr, "sgsim compare: note: {} sets {} = {}; the baseline's {} is used so replicates pair\n",
+                   a.scenarios[k], path, value(set[k], path), value(set[0], path));
+        apply_override(set[k], fmt::format("{}={}", path, value(set[0], path)), model->registry);
+      }
+  }
+  ExperimentInfo e;
+  e.kind = "compare";
+  e.sources = a.scenarios;
+  return run_set(a, std::move(set), e, factory, command_line,
+                 [&](const std::vector<ScenarioResult>& rs, const ExperimentInfo&) { print_comparison(rs, a.scale); });
+}
+
+int cmd_sweep(const RunArgs& a, const ModelFactory& factory, const std::string& command_line) {
+  auto model = bind_model(factory);
+  Scenario base = load_with_settings(a.scenarios.front(), a, model->registry, false);
+  std::vector<SweepAxis> axes;
+  for (const auto& s : a.sets) {
+    SweepAxis axis;
+    if (parse_sweep_axis(s, model->registry, &axis))
+      axes.push_back(std::move(axis));
+    else
+      apply_override(base, s, model->registry);
+  }
+  if (axes.empty())
+    throw ScenarioError({"sgsim sweep", 0, 0}, "nothing to sweep: give at least one --set PATH=FROM:TO:STEP or PATH=A,B,...");
+  ExperimentInfo e;
+  e.kind = "sweep";
+  for (const auto& ax : axes) e.sweep_parameters.push_back(ax.path);
+  std::vector<Scenario> set;
+  for (auto& p : expand_sweep(base, axes, model->registry)) {
+    set.push_back(std::move(p.scenario));
+    e.sweep_values.push_back(std::move(p.values));
+    e.sources.push_back(a.scenarios.front());
+  }
+  return run_set(a, std::move(set), e, factory, command_line,
+                 [&](const std::vector<ScenarioResult>& rs, const ExperimentInfo& info) { print_sweep(rs, info); });
+}
+
+}  // namespace sgsim

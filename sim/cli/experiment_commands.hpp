@@ -1,0 +1,26 @@
+#pragma once
+// `sgsim run`, `sgsim compare` and `sgsim sweep`: one path that loads scenarios,
+// runs them with common random numbers and writes one run file, so the three
+// differ only in which scenarios they build and what they print.
+#include <string>
+#include <vector>
+
+#include "sim/schedule/module.hpp"
+
+namespace sgsim {
+
+struct RunArgs {
+  std::vector<std::string> scenarios;  // run: one; compare: baseline then options; sweep: one
+  std::string output;
+  int64_t replicates = 0, seed = -1;
+  int threads = 0;
+  double scale = 1.0;
+  std::vector<std::string> sets;  // PATH=VALUE (sweep: also PATH=FROM:TO:STEP and PATH=A,B)
+  bool force = false, events = false;
+};
+
+int cmd_run(const RunArgs& a, const ModelFactory& factory, const std::string& command_line);
+int cmd_compare(const RunArgs& a, const ModelFactory& factory, const std::string& command_line);
+int cmd_sweep(const RunArgs& a, const ModelFactory& factory, const std::string& command_line);
+
+}  // namespace sgsim
