@@ -2,7 +2,8 @@
 # sgsim set-up on a fresh Debian 12 machine: installs what is missing (Debian
 # packages only), builds, then runs the main job or the test suite.
 #
-#   ./setup.sh run    install, build, run the local baseline scenario -> results/
+#   ./setup.sh run    install, build, compare the local baseline with the commissioner
+#                     options and write the report -> results/report.html
 #   ./setup.sh test   install, build, run the whole test suite (CTest)
 #   ./setup.sh build  install and build only
 set -euo pipefail
@@ -10,8 +11,9 @@ cd "$(dirname "$0")"
 
 PACKAGES=(build-essential cmake git pkg-config
   libeigen3-dev libtbb-dev libhdf5-dev hdf5-tools libcli11-dev libyaml-cpp-dev libfmt-dev
-  librandom123-dev libgtest-dev libbenchmark-dev
-  python3 python3-h5py python3-numpy python3-yaml python3-scipy)
+  librandom123-dev libgtest-dev libbenchmark-dev libboost-math-dev
+  python3 python3-h5py python3-numpy python3-yaml python3-scipy python3-pandas python3-matplotlib
+  chromium)  # chromium: the report test renders the HTML report headless
 
 install_missing() {
   local missing=()
@@ -38,9 +40,12 @@ case "${1:-}" in
     install_missing
     build
     mkdir -p results
-    # The main job: the local baseline, 8 replicates of 5 years. results/ belongs
-    # to this script, so its file is replaced on each run (--force).
-    ./build/sgsim run scenarios/local/metropolitan.yaml -o results/baseline.h5 --force
+    # The main job: the local baseline against the commissioner options, 8 paired
+    # replicates of 5 years each, then the HTML report. results/ belongs to this
+    # script, so its files are replaced on each run (--force).
+    ./build/sgsim compare scenarios/local/metropolitan.yaml scenarios/local/options/*.yaml \
+      -r 8 -o results/compare.h5 --force
+    ./build/sgsim report results/compare.h5 -o results/report.html --force
     ;;
   test)
     install_missing

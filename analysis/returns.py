@@ -64,7 +64,7 @@ def _by_child(events: np.ndarray) -> dict:
     order = np.argsort(events["child"], kind="stable")
     children = events["child"][order]
     cuts = np.flatnonzero(np.diff(children)) + 1
-    return {int(children[g[0]]): g for g in np.split(order, cuts) if g.size}
+    return {int(events["child"][g[0]]): g for g in np.split(order, cuts) if g.size}
 
 
 def _who(run, scenario: str, replicate: int, start) -> dict:

@@ -36,7 +36,8 @@ SampleSummary paired_difference(const Eigen::Ref<const Eigen::VectorXd>& x, cons
 
 // Replicates needed for an interval of half-width `half_width` when the
 // replicate values have standard deviation `sd`: the smallest n with
-// t(1 - α/2, n - 1) · sd / √n ≤ half_width (0 when sd is 0; at least 2).
+// t(1 - α/2, n - 1) · sd / √n ≤ half_width (0 when sd is 0; at least 2; capped at
+// one million, beyond which the advice is only "the effect is too small to see").
 std::size_t replicates_needed(double sd, double half_width, double level = kConfidenceLevel);
 
 }  // namespace sgsim

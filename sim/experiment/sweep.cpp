@@ -34,7 +34,7 @@ std::vector<std::string> split(const std::string& s, char sep) {
 
 std::string sweep_value_text(double v) {
   if (v == std::round(v) && std::abs(v) < 1e15) return fmt::format("{}", static_cast<int64_t>(v));
-  return fmt::format("{:.12g}", v);
+  return fmt::format("{}", v);  // the shortest text that reads back as exactly v
 }
 
 bool parse_sweep_axis(const std::string& assignment, const ParamRegistry& registry, SweepAxis* axis) {
@@ -65,9 +65,16 @@ bool parse_sweep_axis(const std::string& assignment, const ParamRegistry& regist
     // A small allowance so that 0.1 steps reach TO despite rounding.
     const auto n = static_cast<size_t>(std::floor((to - from) / step + 1e-9)) + 1;
     if (n > kMaxPoints) throw ScenarioError(where, fmt::format("{} values on one axis; at most {}", n, kMaxPoints));
-    for (size_t i = 0; i < n; ++i) axis->values.push_back(std::stod(sweep_value_text(from + step * static_cast<double>(i))));
+    // Rounded to 12 significant digits so that 0.1 steps give 0.3, not 0.30000000000000004.
+    for (size_t i = 0; i < n; ++i)
+      axis->values.push_back(std::stod(fmt::format("{:.12g}", from + step * static_cast<double>(i))));
   } else {
     for (const auto& part : split(rhs, ',')) axis->values.push_back(number(part, where, "a listed value"));
+  }
+  // Every value must be one the parameter accepts, before anything runs.
+  for (double v : axis->values) {
+    Scenario probe;
+    apply_override(probe, path + "=" + sweep_value_text(v), registry);
   }
   return true;
 }

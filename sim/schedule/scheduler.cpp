@@ -52,7 +52,6 @@ void Scheduler::run_parallel(const DayPlan::Item& item) {
 
 void Scheduler::run_day(int32_t day) {
   world_.today = day;
-  world_.events_today.clear();
   world_.children.begin_day();
   world_.households.begin_day();
   world_.workers.begin_day();
@@ -73,6 +72,9 @@ void Scheduler::run_day(int32_t day) {
       e.day = output_day;  // the log counts days from start_date
       world_.event_log.push_back(e);
     }
+  // Cleared after the day rather than before it, so that what modules log while
+  // they initialise (the first day's children in care) is kept as day 0's.
+  world_.events_today.clear();
   world_.agenda.release(day);
 }
 
