@@ -46,9 +46,9 @@ bool parse_sweep_axis(const std::string& assignment, const ParamRegistry& regist
   if (!range && !list) return false;  // a fixed setting
   const ParamSpec* spec = registry.find(path);
   if (!spec) {
-    Scenario probe;  // apply_override gives the standard "did you mean" message
-    apply_override(probe, path + "=0", registry);
-    throw ScenarioError(where, fmt::format("unknown parameter '{}'", path));
+    const auto hint = registry.nearest(path);
+    throw ScenarioError(where, fmt::format("unknown parameter '{}'{}", path,
+                                           hint ? fmt::format(" (did you mean '{}'?)", *hint) : std::string()));
   }
   if (spec->type != ParamType::real && spec->type != ParamType::integer)
     throw ScenarioError(where, fmt::format("'{}' is a {} parameter; a sweep varies real or integer parameters", path,

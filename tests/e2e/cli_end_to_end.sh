@@ -326,6 +326,40 @@ check "same seed, -j 1 vs -j 2: identical datasets" 'same_data out/det_a.h5 out/
 check "control: a different seed gives different datasets" '! same_data out/det_a.h5 out/det_d.h5 england'
 check "no .partial- file is left after the determinism runs" 'no_partials'
 
+# ------------------------------------------------------------- compare, sweep
+no_set_file() { [[ ! -e $T/out/cmp.h5 && ! -e $T/out/sw.h5 ]]; }
+SMALL=(--scale 0.002 --set run.days=60 --set run.burn_in_days=0)
+cat >"$T/longer.yaml" <<YAML
+extends: $ENGLAND
+name: longer
+run: {days: 90}
+YAML
+sg cmp_one compare "$ENGLAND" -o out/cmp.h5 "${SMALL[@]}"
+check "compare with only a baseline exits 2" '[[ $RC -eq 2 ]] && no_set_file'
+sg cmp_days compare "$ENGLAND" "$T/longer.yaml" -o out/cmp.h5 --scale 0.002 -r 2
+check "compare of scenarios over different periods exits 2 and says why, nothing written" \
+  '[[ $RC -eq 2 ]] && grep -q "same period" cmp_days.err && no_set_file'
+sg cmp_missing compare "$ENGLAND" "$T/nosuch.yaml" -o out/cmp.h5 "${SMALL[@]}"
+check "compare with a missing option file exits 2, nothing written" '[[ $RC -eq 2 ]] && no_set_file'
+sg cmp_ok compare "$ENGLAND" "$ENGLAND" -o out/cmp.h5 "${SMALL[@]}" -r 2
+check "compare of a scenario with itself exits 0" '[[ $RC -eq 0 ]]'
+check "... names the copy england-2 and shows a zero difference with a [0, 0] interval" \
+  'grep -q "england-2 vs england" cmp_ok.out && grep -q "true harm events.* 0  *\[0, 0\]" cmp_ok.out'
+rm -f "$T/out/cmp.h5"
+sg sw_none sweep "$ENGLAND" -o out/sw.h5 "${SMALL[@]}"
+check "sweep with nothing to vary exits 2" '[[ $RC -eq 2 ]] && grep -q "nothing to sweep" sw_none.err && no_set_file'
+sg sw_bad sweep "$ENGLAND" -o out/sw.h5 "${SMALL[@]}" --set front_door.thresholds.referal=2:3:1
+check "sweep of a misspelt parameter exits 2 with a suggestion" \
+  '[[ $RC -eq 2 ]] && grep -q "did you mean" sw_bad.err && no_set_file'
+sg sw_range sweep "$ENGLAND" -o out/sw.h5 "${SMALL[@]}" --set front_door.thresholds.referral=3:2:1
+check "sweep with TO below FROM exits 2" '[[ $RC -eq 2 ]] && grep -q "TO must not be below FROM" sw_range.err'
+sg sw_ok sweep "$ENGLAND" -o out/sw.h5 "${SMALL[@]}" -r 2 --set front_door.thresholds.referral=2:3:0.5 \
+  --set workforce.caseload_cap=18,22
+check "a 3 x 2 sweep exits 0 and prints its six points" \
+  '[[ $RC -eq 0 ]] && [[ $(grep -c "^england-00[0-5]" sw_ok.out) -eq 6 ]]'
+check "no .partial- file is left after compare and sweep" 'no_partials'
+rm -f "$T/out/cmp.h5" "$T/out/sw.h5"
+
 # ---------------------------------------------------------------------- result
 echo "# $((CHECKS - FAILED))/$CHECKS checks passed"
 if [[ $FAILED -ne 0 ]]; then
