@@ -101,7 +101,7 @@ def scenarios_section(run) -> str:
     rows = []
     for k, s in enumerate(run.scenarios):
         a = run.scenario_attrs(s)
-        role = "baseline" if k == 0 and run.experiment == "compare" else ("option" if run.experiment == "compare" else run.experiment)
+        role = {"compare": "baseline" if k == 0 else "option", "sweep": "sweep point"}.get(run.experiment, "run")
         rows.append(
             f"<tr><td>{esc(s)}</td><td>{esc(role)}</td><td>{esc(a.get('source', ''))}</td><td>{a.get('replicates')}</td>"
             f"<td>{esc(a.get('start_date'))}</td><td>{a.get('days')}</td><td>{a.get('measure_days')}</td></tr>"
@@ -125,10 +125,31 @@ def _direction(h: dict, k: int) -> str:
     return "worse" if worse else "better"
 
 
+def sweep_headline_table(run, headlines) -> str:
+    """A sweep's headlines: one row per point, its parameter values, then each headline's mean."""
+    sweep = run.sweep()
+    params = sweep["parameters"]
+    index = {s: k for k, s in enumerate(headlines[0]["scenarios"])}
+    head = ("<tr><th>point</th>" + "".join(f"<th>{esc(p)}</th>" for p in params)
+            + "".join(f"<th>{esc(h['label'])}<br><span class='note'>{esc(h['unit'])}</span></th>" for h in headlines)
+            + "</tr>")
+    rows = []
+    for point, values in zip(sweep["points"], sweep["values"]):
+        k = index[point]
+        rows.append(f"<tr><td>{esc(point)}</td>" + "".join(f"<td>{v:g}</td>" for v in values)
+                    + "".join(f"<td>{fmt(h['mean'][k])}</td>" for h in headlines) + "</tr>")
+    return ("<h2>Headline outcomes</h2><div style='overflow-x:auto'><table id='headline-table'><thead>" + head
+            + "</thead><tbody>" + "".join(rows) + "</tbody></table></div><p class='note'>Means per year over the "
+            "measurement window; every point ran with the same seeds. Intervals are in the run file "
+            "(/headlines) and `sgsim export --csv`.</p>")
+
+
 def headline_section(run, headlines) -> str:
     names = run.scenarios
     if not headlines:
         return "<h2>Headline outcomes</h2><p>This run file has no headline outcomes.</p>"
+    if run.sweep() is not None:
+        return sweep_headline_table(run, headlines)
     compare = len(names) > 1 and run.experiment != "sweep"
     head = "<tr><th>outcome</th><th>unit</th>"
     for k, s in enumerate(names):
@@ -281,11 +302,19 @@ def sweep_section(run, headlines) -> str:
     chosen = headlines[:SWEEP_HEADLINES] + [h for h in headlines if h["name"] == "cost"][:1]
     if len(params) >= 2:
         xs, ys = np.unique(values[:, 0]), np.unique(values[:, 1])
-        fig, axes = plt.subplots(1, len(chosen), figsize=(3.6 * len(chosen), 3.4), squeeze=False)
-        for ax, h in zip(axes[0], chosen):
-            grid = np.full((len(ys), len(xs)), np.nan)
+        ncols = 3
+        nrows = (len(chosen) + ncols - 1) // ncols
+        fig, axes = plt.subplots(nrows, ncols, figsize=(11, 3.4 * nrows), squeeze=False)
+        for ax in axes.flat[len(chosen):]:
+            ax.axis("off")
+        for ax, h in zip(axes.flat, chosen):
+            total = np.zeros((len(ys), len(xs)))
+            count = np.zeros((len(ys), len(xs)))
             for r, v in zip(rows, values):
-                grid[np.searchsorted(ys, v[1]), np.searchsorted(xs, v[0])] = h["mean"][r]
+                i, j = np.searchsorted(ys, v[1]), np.searchsorted(xs, v[0])
+                total[i, j] += h["mean"][r]
+                count[i, j] += 1
+            grid = np.divide(total, count, out=np.full_like(total, np.nan), where=count > 0)
             im = ax.imshow(grid, origin="lower", aspect="auto", cmap="viridis")
             ax.set_xticks(range(len(xs)), [f"{x:g}" for x in xs], fontsize=7, rotation=45)
             ax.set_yticks(range(len(ys)), [f"{y:g}" for y in ys], fontsize=7)
@@ -297,9 +326,13 @@ def sweep_section(run, headlines) -> str:
         extra = " Further parameters are averaged over." if len(params) > 2 else ""
         out += figure(fig, f"Mean per year at each point of the grid.{extra}")
     else:
-        fig, axes = plt.subplots(1, len(chosen), figsize=(3.6 * len(chosen), 3.0), squeeze=False)
+        ncols = 3
+        nrows = (len(chosen) + ncols - 1) // ncols
+        fig, axes = plt.subplots(nrows, ncols, figsize=(11, 3.0 * nrows), squeeze=False)
+        for ax in axes.flat[len(chosen):]:
+            ax.axis("off")
         order = np.argsort(values[:, 0])
-        for ax, h in zip(axes[0], chosen):
+        for ax, h in zip(axes.flat, chosen):
             x = values[order, 0]
             r = np.array(rows)[order]
             ax.plot(x, h["mean"][r], "o-")
