@@ -57,6 +57,7 @@ int cmd_export(const AnalysisArgs& a) {
   if (!a.csv.empty()) args.insert(args.end(), {"--csv", a.csv});
   if (!a.ssda903.empty()) args.insert(args.end(), {"--ssda903", a.ssda903});
   if (!a.cin.empty()) args.insert(args.end(), {"--cin", a.cin});
+  if (!a.metrics.empty()) args.insert(args.end(), {"--metrics", a.metrics});
   if (a.force) args.emplace_back("--force");
   return exec_python("analysis.export", args);
 }

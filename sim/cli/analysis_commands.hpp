@@ -9,7 +9,7 @@ namespace sgsim {
 
 struct AnalysisArgs {
   std::string file, output;        // report
-  std::string csv, ssda903, cin;   // export
+  std::string csv, ssda903, cin, metrics;  // export
   bool force = false;
 };
 

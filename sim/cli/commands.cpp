@@ -192,6 +192,7 @@ int sgsim_main(int argc, char** argv, const ModelFactory& factory) {
   exp->add_option("--csv", export_args.csv, "directory for the long-format CSV tables");
   exp->add_option("--ssda903", export_args.ssda903, "directory for SSDA903-shaped header and episode files");
   exp->add_option("--cin", export_args.cin, "directory for CIN-census-shaped records");
+  exp->add_option("--metrics", export_args.metrics, "only these metrics in the CSV tables (comma-separated)");
   exp->add_flag("--force", export_args.force, "replace files already in the directories");
 
   std::vector<std::string> vfiles;
