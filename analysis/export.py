@@ -16,6 +16,7 @@ looks finished; a file that already exists is replaced only with --force.
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import shutil
 import sys
@@ -36,8 +37,16 @@ class ExportError(Exception):
     """The export cannot be made (an existing file, no event log, ...)."""
 
 
-def _write(frame: pd.DataFrame, path: Path) -> None:
-    frame.to_csv(path, index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
+def _write(frames, path: Path) -> None:
+    """A frame, or an iterable of frames written one after another under one header
+    (so that a large table never has to be held in memory whole)."""
+    if isinstance(frames, pd.DataFrame):
+        frames = [frames]
+    first = True
+    for frame in frames:
+        frame.to_csv(path, index=False, float_format=FLOAT_FORMAT, lineterminator="\n", mode="w" if first else "a",
+                     header=first)
+        first = False
 
 
 # -- long-format CSV --------------------------------------------------------------
@@ -51,31 +60,31 @@ def _chosen(run, scenario: str, only):
     known = {m.name: m for m in metrics}
     for name in only:
         if name not in known:
-            run.summary(scenario, name)  # raises RunFileError with the nearest name
-    return [known[n] for n in only]
+            hint = difflib.get_close_matches(name, list(known), n=1)
+            raise RunFileError(f"--metrics: scenario '{scenario}' has no metric '{name}'"
+                               + (f" (did you mean '{hint[0]}'?)" if hint else "")
+                               + "; `python3 -m analysis.runfile FILE` lists them")
+    return [known[n] for n in dict.fromkeys(only)]  # each once, in the order given
 
 
-def timeseries_frame(run, scenario: str, only=None) -> pd.DataFrame:
-    """scenario, replicate, day, date, metric, value: one row per metric, replicate and day."""
+def timeseries_frames(run, scenario: str, only=None):
+    """scenario, replicate, day, date, metric, value: one row per metric, replicate and
+    day; one frame per metric."""
     days = run.days(scenario)
     dates = run.dates(scenario).astype(str)
-    parts = []
     for m in _chosen(run, scenario, only):
         x = run.timeseries(scenario, m.name)  # [replicate x day]
         reps, n = x.shape
-        parts.append(
-            pd.DataFrame(
-                {
-                    "scenario": scenario,
-                    "replicate": np.repeat(np.arange(reps), n),
-                    "day": np.tile(days, reps),
-                    "date": np.tile(dates, reps),
-                    "metric": m.name,
-                    "value": x.reshape(-1),
-                }
-            )
+        yield pd.DataFrame(
+            {
+                "scenario": scenario,
+                "replicate": np.repeat(np.arange(reps), n),
+                "day": np.tile(days, reps),
+                "date": np.tile(dates, reps),
+                "metric": m.name,
+                "value": x.reshape(-1),
+            }
         )
-    return pd.concat(parts, ignore_index=True)
 
 
 def summary_frame(run, scenario: str, only=None) -> pd.DataFrame:
@@ -138,7 +147,7 @@ def provenance_frame(run) -> pd.DataFrame:
 
 def csv_tables(run, only=None):
     """(file name, frame) pairs of the long-format export (`only`: just these metrics)."""
-    yield "timeseries.csv", pd.concat([timeseries_frame(run, s, only) for s in run.scenarios], ignore_index=True)
+    yield "timeseries.csv", (f for s in run.scenarios for f in timeseries_frames(run, s, only))
     yield "summary.csv", pd.concat([summary_frame(run, s, only) for s in run.scenarios], ignore_index=True)
     yield "metrics.csv", metrics_frame(run)
     yield "headlines.csv", headlines_frame(run)
@@ -152,10 +161,14 @@ def csv_tables(run, only=None):
 
 
 def write_folder(target: Path, files, force: bool) -> list[Path]:
-    """Write (relative name, frame) pairs into `target`, all or nothing."""
+    """Write (relative name, frame) pairs into `target`, all or nothing: a failure
+    while writing leaves `target` as it was (and removes it if this made it). With
+    --force, files of the same names are replaced; others already there are left."""
+    made = not target.exists()
     target.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".sgsim-export-", dir=target))
     written = []
+    ok = False
     try:
         for name, frame in files:
             path = staging / name
@@ -171,8 +184,11 @@ def write_folder(target: Path, files, force: bool) -> list[Path]:
         for n in written:
             (target / n).parent.mkdir(parents=True, exist_ok=True)
             os.replace(staging / n, target / n)
+        ok = True
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        if made and not ok:
+            shutil.rmtree(target, ignore_errors=True)
     return [target / n for n in written]
 
 
@@ -199,6 +215,13 @@ def main(argv=None) -> int:
             warnings.simplefilter("error")
             run = open_run(a.file)
         with run:
+            # Everything that can be checked is checked before anything is written.
+            if a.ssda903 or a.cin:
+                for s in run.scenarios:
+                    returns.require_events(run, s)
+            if only:
+                for s in run.scenarios:
+                    _chosen(run, s, only)
             if a.csv:
                 out = write_folder(Path(a.csv), csv_tables(run, only), a.force)
                 print(f"wrote {len(out)} CSV table(s) to {a.csv}")

@@ -119,7 +119,8 @@ def scenarios_section(run) -> str:
 
 def _direction(h: dict, k: int) -> str:
     lo, hi = h["difference_ci_low"][k], h["difference_ci_high"][k]
-    if h["n"][k] < 2 or (lo <= 0 <= hi):
+    n = h["difference_n"][k] if "difference_n" in h else h["n"][k]
+    if n < 2 or (lo <= 0 <= hi):
         return "unclear"
     worse = (lo > 0) == bool(h.get("higher_is_worse", 1))
     return "worse" if worse else "better"
@@ -198,7 +199,7 @@ def difference_chart(run, headlines) -> str:
     for h in reversed(headlines):
         base = h["mean"][0]
         for k in range(len(names) - 1, 0, -1):
-            scale = 100 / abs(base) if base else 0
+            scale = 100 / abs(base) if base else np.nan  # no percentage of nothing: the point is left out
             d = h["difference"][k] * scale
             lo, hi = h["difference_ci_low"][k] * scale, h["difference_ci_high"][k] * scale
             ax.errorbar(d, y, xerr=[[d - lo], [hi - d]], fmt="o", color=COLOURS[(k - 1) % len(COLOURS)],
@@ -411,6 +412,9 @@ def main(argv=None) -> int:
     except (RunFileError, FileExistsError) as e:
         print(f"analysis.report: error: {e}", file=sys.stderr)
         return 2
+    except OSError as e:  # a folder that does not exist, no permission, a full disk
+        print(f"analysis.report: error: cannot write {a.output}: {e}", file=sys.stderr)
+        return 1
     print(f"wrote {a.output}")
     return 0
 

@@ -26,7 +26,8 @@ class ReturnsError(Exception):
 PLACEMENT_TYPES = ["kinship", "in_house_foster", "specialist_foster", "ifa_foster", "la_home", "private_home",
                    "supported", "secure", "with_parents", "emergency", "unregulated"]
 PLACE_CODE = ["U1", "U4", "U4", "U4", "K2", "K2", "H5", "K1", "P1", "U6", "Z1"]
-PLACE_PROVIDER = ["PR1", "PR1", "PR1", "PR4", "PR1", "PR4", "PR4", "PR1", "PR0", "PR1", "PRZ"]
+# Blank for Z1 (unregistered): DfE's list has no provider code for it.
+PLACE_PROVIDER = ["PR1", "PR1", "PR1", "PR4", "PR1", "PR4", "PR4", "PR1", "PR0", "PR1", ""]
 OUT_OF_AREA_FLAG = 16
 LEGAL_CODE = ["", "V2", "L2", "C1", "C2", "E1"]  # index 0: not looked after
 EXIT_REC = ["E4A", "E11", "E43", "E17", "E8"]  # return home, adoption, SGO, age 18, moved away
@@ -52,7 +53,7 @@ def _date(start: np.datetime64, day) -> str:
     return str(start + np.timedelta64(int(day), "D"))
 
 
-def _require_events(run, scenario: str) -> None:
+def require_events(run, scenario: str) -> None:
     if not run.has_events(scenario):
         raise ReturnsError(
             f"{run.path}: scenario '{scenario}' has no event log; SSDA903 and CIN exports need a run made with --events"
@@ -131,8 +132,11 @@ def ssda903_episodes(events: np.ndarray, kinds: dict, start) -> pd.DataFrame:
                 cur.update(PLACE=PLACE_CODE[t], PLACE_PROVIDER=PLACE_PROVIDER[t],
                            PL_LOCATION="OUT" if detail >= OUT_OF_AREA_FLAG else "IN", PLACEMENT_TYPE=PLACEMENT_TYPES[t])
                 if cur["RNE"] != "S":
-                    # After notice the carer ended it; otherwise the authority moved the child.
-                    cur["REASON_PLACE_CHANGE"] = "CARPL" if notice else "LAREQ"
+                    # After notice the carer ended it (the model's breakdowns grow with the
+                    # child's needs: CREQB, because of the child's behaviour); otherwise the
+                    # move was the authority's plan (CARPL, change to or implementation of
+                    # the care plan: step-down, move-on, leaving an inadequate provider).
+                    cur["REASON_PLACE_CHANGE"] = "CREQB" if notice else "CARPL"
                 notice = False
         if cur is not None:
             rows.append(cur)
@@ -151,7 +155,7 @@ def _episode(child, day, rne, legal, place, provider, location, cin, start) -> d
 def ssda903_files(run):
     """(relative path, frame) pairs: <scenario>/rep<k>/header.csv and episodes.csv."""
     for s in run.scenarios:
-        _require_events(run, s)
+        require_events(run, s)
         events, kinds, start = run.events(s), _kind_codes(run, s), run.start_date(s)
         for rep in np.unique(events["replicate"]):
             mine = events[events["replicate"] == rep]
@@ -186,9 +190,22 @@ def cin_records(events: np.ndarray, kinds: dict, agencies: list, start) -> dict:
     for child, idx in _by_child(ev).items():
         ep, status, source, last_harm, exit_reason = None, NONE, "10", "", None
         assessment = enquiry = plan = None
+        referred_day, moved_day = None, None  # the open referral's day; the last status change's
+
+        def settle(today):
+            """A referral with no status change on its day went no further (NFA): it
+            closes that day (RC8), as the census records it."""
+            nonlocal ep, referred_day
+            if ep is not None and referred_day is not None and today != referred_day and moved_day != referred_day:
+                ep.update(CINclosureDate=ep["CINreferralDate"], ReasonForClosure="RC8", ReferralNFA="true")
+                ep = None
+            if today != referred_day:
+                referred_day = None
+
         for e in ev[idx]:
             day, kind, detail = int(e["day"]), int(e["kind"]), int(e["detail"])
             date = _date(start, day)
+            settle(day)
             if kind == k_harm:
                 last_harm = HARM_CATEGORY[detail]
             elif kind == k_contact:
@@ -197,13 +214,16 @@ def cin_records(events: np.ndarray, kinds: dict, agencies: list, start) -> dict:
                 exit_reason = detail
             elif kind == k_ref:
                 if ep is not None and not ep["CINclosureDate"]:
-                    ep["ReasonForClosure"] = "RC7"  # a new referral while open: the old episode is superseded
+                    # A new referral while open: the old episode is superseded that day.
+                    ep.update(CINclosureDate=date, ReasonForClosure="RC7")
+                referred_day = day
                 ep = {"LAchildID": child, "CINreferralDate": date, "ReferralSource": source, "PrimaryNeedCode": "",
-                      "CINclosureDate": "", "ReasonForClosure": "", "ReferralNFA": "true", "_s47": False,
+                      "CINclosureDate": "", "ReasonForClosure": "", "ReferralNFA": "false", "_s47": False,
                       "_not_in_need": False}
                 episodes.append(ep)
                 source = "10"
             elif kind == k_status:
+                moved_day = day
                 if ep is None and detail in (NONE, EARLY_HELP):
                     status, exit_reason = detail, None  # outside an episode of need
                     continue
@@ -250,6 +270,7 @@ def cin_records(events: np.ndarray, kinds: dict, agencies: list, start) -> dict:
                         ep["ReasonForClosure"] = "RC7"
                     ep = None
                 status, exit_reason = detail, None
+        settle(None)
     for ep in episodes:
         ep["PrimaryNeedCode"] = "N1" if ep["_s47"] else ("N9" if ep["_not_in_need"] else "N4")
     epi_cols = ["LAchildID", "CINreferralDate", "ReferralSource", "PrimaryNeedCode", "CINclosureDate",
@@ -268,7 +289,7 @@ def cin_records(events: np.ndarray, kinds: dict, agencies: list, start) -> dict:
 def cin_files(run):
     """(relative path, frame) pairs: <scenario>/rep<k>/{children,episodes,assessments,section47,plans}.csv."""
     for s in run.scenarios:
-        _require_events(run, s)
+        require_events(run, s)
         events, kinds, start = run.events(s), _kind_codes(run, s), run.start_date(s)
         agencies = run.agencies(s)
         for rep in np.unique(events["replicate"]):

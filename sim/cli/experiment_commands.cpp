@@ -4,6 +4,7 @@
 #include <tbb/global_control.h>
 
 #include <algorithm>
+#include <cctype>
 #include <atomic>
 #include <csignal>
 #include <iostream>
@@ -25,19 +26,28 @@ std::atomic<bool> g_cancel{false};
 extern "C" void on_signal(int) { g_cancel.store(true); }
 
 // A scenario file with the command line's settings applied on top.
-Scenario load_with_settings(const std::string& file, const RunArgs& a, const ParamRegistry& reg, bool apply_sets = true) {
+Scenario load_with_settings(const std::string& file, const RunArgs& a, const ParamRegistry& reg) {
   Scenario sc = load_scenario(file, reg);
-  if (apply_sets)
-    for (const auto& s : a.sets) apply_override(sc, s, reg);
+  for (const auto& s : a.sets) apply_override(sc, s, reg);
   if (a.replicates > 0) apply_override(sc, fmt::format("run.replicates={}", a.replicates), reg);
   if (a.seed >= 0) apply_override(sc, fmt::format("run.seed={}", a.seed), reg);
   return sc;
 }
 
-// Scenario names become HDF5 group names and table headings: make them unique.
+// Scenario names become HDF5 group names, folder names in exports and table
+// headings: they must be plain words, and unique.
 void make_names_unique(std::vector<Scenario>& scenarios) {
   std::set<std::string> seen;
   for (auto& s : scenarios) {
+    const bool plain = !s.name.empty() && s.name != "." && s.name != ".." &&
+                       std::all_of(s.name.begin(), s.name.end(), [](char ch) {
+                         return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-' || ch == '.';
+                       });
+    if (!plain)
+      throw ScenarioError({s.files.empty() ? std::string("scenario") : s.files.back(), 0, 0},
+                          fmt::format("scenario name '{}' must be letters, digits, '_', '-' or '.' (it names a group "
+                                      "in the run file and a folder in exports)",
+                                      s.name));
     std::string name = s.name;
     for (int k = 2; seen.count(name); ++k) name = fmt::format("{}-{}", s.name, k);
     s.name = name;
@@ -51,11 +61,13 @@ std::string fmt_num(double v) {
   if (a == 0) return "0";
   if (a < 0.01) return fmt::format("{:.2g}", v);
   if (a < 10) return fmt::format("{:.3f}", v);
-  if (a < 1e4) return fmt::format("{:.1f}", v);
-  std::string digits = fmt::format("{:.0f}", a), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
+  if (a < 1000) return fmt::format("{:.1f}", v);
+  std::string text = a < 1e4 ? fmt::format("{:.1f}", a) : fmt::format("{:.0f}", a);
+  const size_t point = std::min(text.find('.'), text.size());
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (i > 0 && i < point && (point - i) % 3 == 0) out += ',';
+    out += text[i];
   }
   return (v < 0 ? "-" : "") + out;
 }
@@ -68,7 +80,7 @@ void print_run_summary(const ScenarioResult& r, double scale) {
       "cla_starts", "out_of_area", "placement_moves", "caseload_mean", "cost_placements", "cost"};
   fmt::print("{}: {} replicate(s) of {} days from {}{}\n", r.name, r.run.replicates, r.run.days, r.run.start_date,
              scale != 1.0 ? fmt::format(" at scale {}", scale) : "");
-  fmt::print("  {:<28}{:>16}{:>16}{:>14}\n", "metric (last year)", "mean", "per 10k", "unit");
+  fmt::print("  {:<28}{:>16}{:>16}{:>14}\n", "metric (measured window)", "mean", "per 10k", "unit");
   size_t pop = 0;
   for (size_t m = 0; m < r.metrics.size(); ++m)
     if (r.metrics[m].name == "population") pop = m;
@@ -208,7 +220,7 @@ int cmd_compare(const RunArgs& a, const ModelFactory& factory, const std::string
   // to cover the same days so that the measurement windows are the same dates.
   auto value = [&](const Scenario& s, const char* path) { return format_value(s.value(model->registry, path)); };
   for (size_t k = 1; k < set.size(); ++k) {
-    for (const char* path : {"run.start_date", "run.days", "run.measure_days"})
+    for (const char* path : {"run.start_date", "run.days", "run.measure_days", "run.burn_in_days"})
       if (value(set[k], path) != value(set[0], path))
         throw ScenarioError({a.scenarios[k], 0, 0},
                             fmt::format("{} is {} here but {} in the baseline {}; options must cover the same period",
@@ -229,15 +241,18 @@ int cmd_compare(const RunArgs& a, const ModelFactory& factory, const std::string
 
 int cmd_sweep(const RunArgs& a, const ModelFactory& factory, const std::string& command_line) {
   auto model = bind_model(factory);
-  Scenario base = load_with_settings(a.scenarios.front(), a, model->registry, false);
   std::vector<SweepAxis> axes;
+  std::vector<std::string> fixed;
   for (const auto& s : a.sets) {
     SweepAxis axis;
     if (parse_sweep_axis(s, model->registry, &axis))
       axes.push_back(std::move(axis));
     else
-      apply_override(base, s, model->registry);
+      fixed.push_back(s);
   }
+  RunArgs with_fixed = a;
+  with_fixed.sets = fixed;  // as in run and compare: --set, then -r and --seed
+  Scenario base = load_with_settings(a.scenarios.front(), with_fixed, model->registry);
   if (axes.empty())
     throw ScenarioError({"sgsim sweep", 0, 0}, "nothing to sweep: give at least one --set PATH=FROM:TO:STEP or PATH=A,B,...");
   ExperimentInfo e;

@@ -43,16 +43,21 @@ bool parse_sweep_axis(const std::string& assignment, const ParamRegistry& regist
   if (eq == std::string::npos || eq == 0) throw ScenarioError(where, "expected PATH=FROM:TO:STEP, PATH=A,B,... or PATH=VALUE");
   const std::string path = assignment.substr(0, eq), rhs = assignment.substr(eq + 1);
   const bool range = rhs.find(':') != std::string::npos, list = rhs.find(',') != std::string::npos;
-  if (!range && !list) return false;  // a fixed setting
   const ParamSpec* spec = registry.find(path);
+  // A list parameter ([a, b, c]), a date or a choice is a fixed setting, as in `run`.
+  const bool numeric = spec && (spec->type == ParamType::real || spec->type == ParamType::integer);
+  if ((!range && !list) || (spec && !numeric) || (!rhs.empty() && rhs.front() == '[')) return false;
   if (!spec) {
     const auto hint = registry.nearest(path);
     throw ScenarioError(where, fmt::format("unknown parameter '{}'{}", path,
                                            hint ? fmt::format(" (did you mean '{}'?)", *hint) : std::string()));
   }
-  if (spec->type != ParamType::real && spec->type != ParamType::integer)
-    throw ScenarioError(where, fmt::format("'{}' is a {} parameter; a sweep varies real or integer parameters", path,
-                                           to_string(spec->type)));
+  // Every point shares the run settings, so that points differ by the model's
+  // parameters alone and their windows are the same dates.
+  if (spec->module() == "run")
+    throw ScenarioError(where, fmt::format("'{}' is a run setting; a sweep varies the model's parameters (set run "
+                                           "settings with a fixed --set PATH=VALUE, -r or --seed)",
+                                           path));
   axis->path = path;
   axis->values.clear();
   if (range) {
@@ -63,8 +68,10 @@ bool parse_sweep_axis(const std::string& assignment, const ParamRegistry& regist
     if (step <= 0) throw ScenarioError(where, "STEP must be positive");
     if (to < from) throw ScenarioError(where, "TO must not be below FROM");
     // A small allowance so that 0.1 steps reach TO despite rounding.
-    const auto n = static_cast<size_t>(std::floor((to - from) / step + 1e-9)) + 1;
-    if (n > kMaxPoints) throw ScenarioError(where, fmt::format("{} values on one axis; at most {}", n, kMaxPoints));
+    const double count = std::floor((to - from) / step + 1e-9) + 1;
+    if (!std::isfinite(count) || count > static_cast<double>(kMaxPoints))
+      throw ScenarioError(where, fmt::format("{:.3g} values on one axis; at most {}", count, kMaxPoints));
+    const auto n = static_cast<size_t>(count);
     // Rounded to 12 significant digits so that 0.1 steps give 0.3, not 0.30000000000000004.
     for (size_t i = 0; i < n; ++i)
       axis->values.push_back(std::stod(fmt::format("{:.12g}", from + step * static_cast<double>(i))));

@@ -131,6 +131,7 @@ static void write_headlines(H5Group& root, const std::vector<ScenarioResult>& sc
     column("sd", [&](size_t k) { return c.level[k].sd; });
     column("ci_low", [&](size_t k) { return c.level[k].ci_low; });
     column("ci_high", [&](size_t k) { return c.level[k].ci_high; });
+    column("difference_n", [&](size_t k) { return static_cast<double>(c.difference[k].n); });
     column("difference", [&](size_t k) { return c.difference[k].mean; });
     column("difference_sd", [&](size_t k) { return c.difference[k].sd; });
     column("difference_ci_low", [&](size_t k) { return c.difference[k].ci_low; });

@@ -67,7 +67,10 @@ void Scheduler::run_day(int32_t day) {
   world_.child_days += static_cast<double>(world_.children.active_count());
   const int32_t output_day = day - world_.record_from;
   world_.metrics.close_day(output_day);
-  if (world_.keep_event_log && output_day >= 0)
+  // The burn-in's events are kept too (negative days), so that every child in the
+  // system at start_date has its history in the log: the SSDA903 and CIN census
+  // exports need each episode from its start.
+  if (world_.keep_event_log)
     for (Event e : world_.events_today) {
       e.day = output_day;  // the log counts days from start_date
       world_.event_log.push_back(e);

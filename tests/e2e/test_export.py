@@ -5,14 +5,17 @@
 
 Run by CTest as analysis.export (tests/CMakeLists.txt). Runs `sgsim compare` of
 England against a higher-threshold variant at a small scale with the event log
-and no burn-in, then checks that:
+(after a one-year burn-in, whose events the log keeps), then checks that:
 - the long CSV round-trips every number of the HDF5 file exactly (time series,
   summaries, headlines);
 - the SSDA903 episodes are well formed (codes from DfE's lists, each child's
   episodes back to back, X1 only between episodes) and agree with the model:
-  the episodes open on each day equal `cla_open`, and the episodes starting
-  with RNE S equal `cla_starts` plus the first day's stock;
-- the CIN census plans agree with `cp_plan_starts`, and referrals with `referrals`;
+  the episodes open on each day equal `cla_open` (so children looked after
+  before start_date are complete too), and the episodes starting care (RNE S)
+  on or after start_date equal `cla_starts`;
+- the CIN census plans agree with `cp_plan_starts`, and referrals with
+  `referrals`; every closed episode has its closure date, and no child has two
+  open episodes;
 - existing files are not overwritten without --force, and a run without an event
   log gets a clear error.
 Prints "ok - ..." / "not ok - ..." per check; exits 1 if any failed.
@@ -64,7 +67,7 @@ try:
         f.write(f"extends: {england}\nname: higher_threshold\nset:\n  front_door.thresholds.referral: 3.0\n")
     h5 = os.path.join(tmp, "c.h5")
     sgsim("compare", england, variant, "-r", "2", "--scale", "0.005", "--set", "run.days=500",
-          "--set", "run.burn_in_days=0", "--events", "-o", h5)
+          "--set", "run.burn_in_days=365", "--events", "-o", h5)
 
     # -- long CSV round trip
     out = os.path.join(tmp, "csv")
@@ -141,10 +144,12 @@ try:
                 if open_ != cla_open[rep, day]:
                     bad_days.append(f"day {day}: {open_} open episodes, cla_open {cla_open[rep, day]}")
             check(f"rep{rep}: episodes open on a day = cla_open that day", not bad_days, "\n".join(bad_days))
-            s_count = (ep.RNE == "S").sum()
-            expected = cla_starts[rep].sum() + cla_open[rep, 0] - cla_starts[rep, 0]
-            check(f"rep{rep}: episodes starting care (RNE S) = cla_starts + the first day's stock",
-                  s_count == expected, (s_count, expected))
+            first = str(start)
+            s_count = ((ep.RNE == "S") & (ep.DECOM >= first)).sum()
+            expected = cla_starts[rep].sum()
+            check(f"rep{rep}: episodes starting care (RNE S) from start_date = cla_starts", s_count == expected,
+                  (s_count, expected))
+            check(f"rep{rep}: the log reaches back into the burn-in", (ep.DECOM < first).any())
 
         # -- CIN census
         dcin = os.path.join(tmp, "cin")
@@ -152,11 +157,22 @@ try:
         check("export --cin exits 0", r.returncode == 0, r.stderr)
         plans = pd.read_csv(os.path.join(dcin, "england", "rep0", "plans.csv"), dtype=str, keep_default_na=False)
         epi = pd.read_csv(os.path.join(dcin, "england", "rep0", "episodes.csv"), dtype=str, keep_default_na=False)
+        first = str(start)
         plan_starts = run.timeseries("england", "cp_plan_starts")[0].sum()
-        check("CIN plans = cp_plan_starts", len(plans) == plan_starts, (len(plans), plan_starts))
+        in_run = (plans.CPPstartDate >= first).sum()
+        check("CIN plans starting from start_date = cp_plan_starts", in_run == plan_starts, (in_run, plan_starts))
         referrals = run.timeseries("england", "referrals")[0].sum()
-        with_date = (epi.CINreferralDate != "").sum()
-        check("CIN episodes with a referral date = referrals", with_date == referrals, (with_date, referrals))
+        with_date = (epi.CINreferralDate >= first).sum()
+        check("CIN episodes referred from start_date = referrals", with_date == referrals, (with_date, referrals))
+        closed = epi[epi.ReasonForClosure != ""]
+        check("every closed CIN episode has a closure date on or after its referral",
+              (closed.CINclosureDate != "").all() and (closed.CINclosureDate >= closed.CINreferralDate).all())
+        nfa = epi[epi.ReferralNFA == "true"]
+        check("referrals with no further action close on their referral date (RC8)",
+              len(nfa) > 0 and (nfa.CINclosureDate == nfa.CINreferralDate).all() and (nfa.ReasonForClosure == "RC8").all(),
+              nfa.head())
+        open_per_child = epi[epi.CINclosureDate == ""].groupby("LAchildID").size()
+        check("no child has two open CIN episodes", (open_per_child <= 1).all(), open_per_child[open_per_child > 1].head())
         check("CIN codes from the census lists",
               set(epi.ReasonForClosure) <= {"", "RC1", "RC4", "RC7", "RC8", "RC9"}
               and set(plans.InitialCategoryOfAbuse) <= {"NEG", "EMO", "PHY", "SAB"},
@@ -175,10 +191,13 @@ try:
     plain = os.path.join(tmp, "plain.h5")
     sgsim("run", england, "-r", "1", "--scale", "0.002", "--set", "run.days=30", "--set", "run.burn_in_days=0",
           "-o", plain)
-    r = sgsim("export", plain, "--ssda903", os.path.join(tmp, "x"), ok=False)
+    r = sgsim("export", plain, "--csv", os.path.join(tmp, "y"), "--ssda903", os.path.join(tmp, "x"), ok=False)
     check("a run without --events gets a clear error", r.returncode == 2 and "--events" in r.stderr, r.stderr)
-    check("and leaves no files behind", not os.path.exists(os.path.join(tmp, "x")) or
-          not any(f for _, _, fs in os.walk(os.path.join(tmp, "x")) for f in fs))
+    check("... before anything is written (not even the CSV asked for with it)",
+          not os.path.exists(os.path.join(tmp, "x")) and not os.path.exists(os.path.join(tmp, "y")))
+    r = sgsim("export", plain, "--csv", os.path.join(tmp, "z"), "--metrics", "cost,cla_opn", ok=False)
+    check("an unknown --metrics name exits 2 with a suggestion, nothing written",
+          r.returncode == 2 and "did you mean" in r.stderr and not os.path.exists(os.path.join(tmp, "z")), r.stderr)
 finally:
     shutil.rmtree(tmp, ignore_errors=True)
 

@@ -127,10 +127,20 @@ TEST(Experiment, SweepAxisErrors) {
   // Unknown parameters, in either form.
   EXPECT_THROW(parse_sweep_axis("front_door.thresholds.refferal=2:3:0.5", reg, &axis), ScenarioError);
   EXPECT_THROW(parse_sweep_axis("no_such_module.x=1,2", reg, &axis), ScenarioError);
-  // Parameters that are not numbers cannot be swept.
-  EXPECT_THROW(parse_sweep_axis("run.holidays=1,2", reg, &axis), ScenarioError);
-  EXPECT_THROW(parse_sweep_axis("front_door.mash=0:1:1", reg, &axis), ScenarioError);
-  EXPECT_THROW(parse_sweep_axis("run.start_date=1,2", reg, &axis), ScenarioError);
+  // Parameters that are not numbers are fixed settings, as in `run` (a list such as
+  // [0.4, 0.4, 0.16, 0.04] has commas too), and their values are checked when applied.
+  for (const char* fixed : {"run.holidays=1,2", "front_door.mash=0:1:1", "run.start_date=1,2",
+                            "population.household_children=[0.4,0.4,0.16,0.04]"}) {
+    EXPECT_FALSE(parse_sweep_axis(fixed, reg, &axis)) << fixed;
+  }
+  Scenario probe;
+  EXPECT_THROW(apply_override(probe, "run.holidays=1,2", reg), ScenarioError);
+  EXPECT_NO_THROW(apply_override(probe, "population.household_children=[0.4,0.4,0.16,0.04]", reg));
+  // Run settings are shared by every point: a sweep cannot vary them.
+  EXPECT_THROW(parse_sweep_axis("run.days=100:200:50", reg, &axis), ScenarioError);
+  EXPECT_THROW(parse_sweep_axis("run.seed=1,2", reg, &axis), ScenarioError);
+  // A range whose count overflows is refused, not cast.
+  EXPECT_THROW(parse_sweep_axis("front_door.thresholds.referral=0:1e300:1e-300", reg, &axis), ScenarioError);
   // Bad ranges.
   EXPECT_THROW(parse_sweep_axis("front_door.thresholds.referral=3:2:0.5", reg, &axis), ScenarioError);
   EXPECT_THROW(parse_sweep_axis("front_door.thresholds.referral=2:3:0", reg, &axis), ScenarioError);
