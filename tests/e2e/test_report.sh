@@ -22,11 +22,18 @@ if [ -z "$CHROMIUM" ]; then
 fi
 
 browse() {  # browse MODE URL OUT: a fresh profile each time, nothing fetched from outside
-  local profile
-  profile=$(mktemp -d "$tmp/profile.XXXX")
-  timeout 120 "$CHROMIUM" --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
-    --disable-component-update --disable-sync --user-data-dir="$profile" --window-size=1200,2400 \
-    "$1" "$2" >"$3" 2>"$tmp/chromium.log"
+  # --disable-dev-shm-usage: containers often have a small /dev/shm, on which Chromium
+  # can crash under load. One retry if it still comes back with nothing.
+  local profile attempt
+  for attempt in 1 2; do
+    profile=$(mktemp -d "$tmp/profile.XXXX")
+    timeout 120 "$CHROMIUM" --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
+      --disable-component-update --disable-sync --disable-dev-shm-usage --user-data-dir="$profile" \
+      --window-size=1200,2400 "$1" "$2" >"$3" 2>"$tmp/chromium.$attempt.log"
+    if [[ $1 == --dump-dom ]]; then [[ -s $3 ]] && return 0; else [[ -s ${1#--screenshot=} ]] && return 0; fi
+    echo "# chromium attempt $attempt gave nothing: $(tail -3 "$tmp/chromium.$attempt.log")"
+  done
+  return 1
 }
 
 check_page() {  # check_page NAME HTML MIN_PLOTS
