@@ -20,29 +20,38 @@ class ReturnsError(Exception):
     """A run file that cannot give a return (no event log)."""
 
 
-# The care model's codes in the order of models/care/placement_types.hpp (the C++
-# enums PlacementType, LegalStatus, EntryRoute and ExitReason). tests/e2e/
-# test_export.py checks these against the event-kind descriptions in a run file.
-PLACEMENT_TYPES = ["kinship", "in_house_foster", "specialist_foster", "ifa_foster", "la_home", "private_home",
-                   "supported", "secure", "with_parents", "emergency", "unregulated"]
-PLACE_CODE = ["U1", "U4", "U4", "U4", "K2", "K2", "H5", "K1", "P1", "U6", "Z1"]
-# Blank for Z1 (unregistered): DfE's list has no provider code for it.
-PLACE_PROVIDER = ["PR1", "PR1", "PR1", "PR4", "PR1", "PR4", "PR4", "PR1", "PR0", "PR1", ""]
-OUT_OF_AREA_FLAG = 16
-LEGAL_CODE = ["", "V2", "L2", "C1", "C2", "E1"]  # index 0: not looked after
-EXIT_REC = ["E4A", "E11", "E43", "E17", "E8"]  # return home, adoption, SGO, age 18, moved away
+# The model's own vocabularies (placement types and their SSDA903 codes, legal
+# statuses, exit reasons, casework statuses, contact outcomes, harm categories)
+# come from the run file (RunFile.event_codes), so there is no copy of them here.
+# What follows is this export's own mapping onto the returns' code lists.
+OUT_OF_AREA_FLAG = 16  # added to a placement event's detail (models/care/care.cpp kOutOfAreaFlag)
 # Category of need is not a model state: every entry route but one starts from
 # concern about abuse or neglect (N1); an adolescent whose parents will not have
 # them home is recorded as family dysfunction (N5).
-ROUTE_CIN = ["N1", "N1", "N1", "N5"]  # s20, emergency protection, proceedings, adolescent crisis
-
+ROUTE_CIN = {"s20": "N1", "emergency_protection": "N1", "proceedings": "N1", "adolescent_crisis": "N5"}
 # CIN census referral sources for the agencies of models/agencies.
 REFERRAL_SOURCE = {"police": "6", "school": "2A", "gp": "3A", "emergency_department": "3E", "sexual_health": "3F",
                    "camhs": "3F", "family": "1A", "housing_voluntary": "4", "none": "10"}
-HARM_CATEGORY = ["NEG", "EMO", "PHY", "SAB"]  # family_risk harm detail 0..3
-# casework status codes (the `status` event's detail)
-NONE, EARLY_HELP, ASSESSMENT, CHILD_IN_NEED, ENQUIRY, PLAN, LOOKED_AFTER = range(7)
-CONTACT_REFERRAL = 2  # front_door contact outcome
+HARM_CATEGORY = {"neglect": "NEG", "emotional": "EMO", "physical": "PHY", "sexual": "SAB"}
+
+
+class Codes:
+    """A scenario's event vocabularies, with the indices this export looks up by name."""
+
+    def __init__(self, run, scenario: str):
+        c = run.event_codes(scenario)
+        self.place = c["placement_ssda903"]
+        self.provider = c["placement_provider_ssda903"]
+        self.placement_type = c["placement_type"]
+        self.legal = c["legal_status_ssda903"]
+        self.exit = c["care_exit_ssda903"]
+        self.exit_reason = c["care_exit_reason"]
+        self.route_cin = [ROUTE_CIN[r] for r in c["care_entry_route"]]
+        self.harm = [HARM_CATEGORY[h] for h in c["harm_category"]]
+        status = {name: i for i, name in enumerate(c["status"])}
+        self.none, self.early_help = status["no_case"], status["early_help"]
+        self.assessment, self.enquiry, self.plan = status["assessment"], status["protection_enquiry"], status["protection_plan"]
+        self.contact_referral = c["contact_outcome"].index("referral")
 
 
 def _kind_codes(run, scenario: str) -> dict:
@@ -77,7 +86,7 @@ def _who(run, scenario: str, replicate: int, start) -> dict:
 # -- SSDA903 ----------------------------------------------------------------------
 
 
-def ssda903_episodes(events: np.ndarray, kinds: dict, start) -> pd.DataFrame:
+def ssda903_episodes(events: np.ndarray, kinds: dict, codes: Codes, start) -> pd.DataFrame:
     """One row per episode: a new episode starts on entry to care and whenever the
     placement or the legal status changes (RNE S, P, L or B); it ends with the
     next episode (REC X1) or the end of care (the exit's REC)."""
@@ -94,25 +103,25 @@ def ssda903_episodes(events: np.ndarray, kinds: dict, start) -> pd.DataFrame:
                 continue
             if kind == k_exit:
                 if cur is not None:
-                    cur.update(DEC=_date(start, day), REC=EXIT_REC[detail])
+                    cur.update(DEC=_date(start, day), REC=codes.exit[detail])
                     rows.append(cur)
                 cur, legal, notice = None, "", False
                 continue
             if kind == k_entry:
                 if cur is not None and cur["_day"] == day and not cur["PLACE"]:
                     # The legal status was logged just before the entry it belongs to.
-                    cur.update(RNE="S", CIN=ROUTE_CIN[detail])
+                    cur.update(RNE="S", CIN=codes.route_cin[detail])
                     cin = cur["CIN"]
                     continue
                 if cur is not None:  # an exit not in the log: close it here
                     cur.update(DEC=_date(start, day), REC="X1")
                     rows.append(cur)
-                cin = ROUTE_CIN[detail]
+                cin = codes.route_cin[detail]
                 cur = _episode(child, day, "S", legal, "", "", "", cin, start)
                 continue
             change = "L" if kind == k_legal else "P"
             if kind == k_legal:
-                legal = LEGAL_CODE[detail]
+                legal = codes.legal[detail]
             if cur is None or cur["_day"] != day:
                 if cur is not None:
                     cur.update(DEC=_date(start, day), REC="X1")
@@ -129,8 +138,9 @@ def ssda903_episodes(events: np.ndarray, kinds: dict, start) -> pd.DataFrame:
                 cur["LS"] = legal
             else:
                 t = detail % OUT_OF_AREA_FLAG
-                cur.update(PLACE=PLACE_CODE[t], PLACE_PROVIDER=PLACE_PROVIDER[t],
-                           PL_LOCATION="OUT" if detail >= OUT_OF_AREA_FLAG else "IN", PLACEMENT_TYPE=PLACEMENT_TYPES[t])
+                cur.update(PLACE=codes.place[t], PLACE_PROVIDER=codes.provider[t],
+                           PL_LOCATION="OUT" if detail >= OUT_OF_AREA_FLAG else "IN",
+                           PLACEMENT_TYPE=codes.placement_type[t])
                 if cur["RNE"] != "S":
                     # After notice the carer ended it (the model's breakdowns grow with the
                     # child's needs: CREQB, because of the child's behaviour); otherwise the
@@ -156,10 +166,10 @@ def ssda903_files(run):
     """(relative path, frame) pairs: <scenario>/rep<k>/header.csv and episodes.csv."""
     for s in run.scenarios:
         require_events(run, s)
-        events, kinds, start = run.events(s), _kind_codes(run, s), run.start_date(s)
+        events, kinds, start, codes = run.events(s), _kind_codes(run, s), run.start_date(s), Codes(run, s)
         for rep in np.unique(events["replicate"]):
             mine = events[events["replicate"] == rep]
-            episodes = ssda903_episodes(mine, kinds, start)
+            episodes = ssda903_episodes(mine, kinds, codes, start)
             who = _who(run, s, int(rep), start)
             header = pd.DataFrame(
                 [{"CHILD": c, "SEX": 1 if who[c][1] == 1 else 2, "DOB": who[c][0], "ETHNIC": "", "UPN": "",
@@ -172,7 +182,7 @@ def ssda903_files(run):
 # -- CIN census ----------------------------------------------------------------------
 
 
-def cin_records(events: np.ndarray, kinds: dict, agencies: list, start) -> dict:
+def cin_records(events: np.ndarray, kinds: dict, codes: Codes, agencies: list, start) -> dict:
     """Episodes of need and their assessments, section 47 enquiries and plans.
 
     An episode of need opens at a referral and closes when the case closes
@@ -183,8 +193,10 @@ def cin_records(events: np.ndarray, kinds: dict, agencies: list, start) -> dict:
     N9 when the assessment found no need, N4 otherwise."""
     k_ref, k_status, k_contact = kinds["referral"], kinds["status"], kinds["contact"]
     k_harm, k_exit = kinds["harm"], kinds["care_exit"]
+    NONE, EARLY_HELP = codes.none, codes.early_help  # noqa: N806 (statuses, as the model numbers them)
+    ASSESSMENT, ENQUIRY, PLAN = codes.assessment, codes.enquiry, codes.plan  # noqa: N806
     keep = np.isin(events["kind"], [k_ref, k_status, k_harm, k_exit]) | (
-        (events["kind"] == k_contact) & (events["detail"] == CONTACT_REFERRAL))
+        (events["kind"] == k_contact) & (events["detail"] == codes.contact_referral))
     ev = events[keep]
     episodes, assessments, enquiries, plans = [], [], [], []
     for child, idx in _by_child(ev).items():
@@ -207,11 +219,11 @@ def cin_records(events: np.ndarray, kinds: dict, agencies: list, start) -> dict:
             date = _date(start, day)
             settle(day)
             if kind == k_harm:
-                last_harm = HARM_CATEGORY[detail]
+                last_harm = codes.harm[detail]
             elif kind == k_contact:
                 source = REFERRAL_SOURCE.get(agencies[int(e["agency"])], "8")
             elif kind == k_exit:
-                exit_reason = detail
+                exit_reason = codes.exit_reason[detail]
             elif kind == k_ref:
                 if ep is not None and not ep["CINclosureDate"]:
                     # A new referral while open: the old episode is superseded that day.
@@ -260,9 +272,9 @@ def cin_records(events: np.ndarray, kinds: dict, agencies: list, start) -> dict:
                     plans.append(plan)
                 elif detail in (NONE, EARLY_HELP):
                     ep["CINclosureDate"] = date
-                    if exit_reason == 1:
+                    if exit_reason == "adoption":
                         ep["ReasonForClosure"] = "RC1"
-                    elif exit_reason == 2:
+                    elif exit_reason == "special_guardianship":
                         ep["ReasonForClosure"] = "RC4"
                     elif status == ASSESSMENT:
                         ep["ReasonForClosure"] = "RC9" if detail == EARLY_HELP else "RC8"
@@ -290,11 +302,11 @@ def cin_files(run):
     """(relative path, frame) pairs: <scenario>/rep<k>/{children,episodes,assessments,section47,plans}.csv."""
     for s in run.scenarios:
         require_events(run, s)
-        events, kinds, start = run.events(s), _kind_codes(run, s), run.start_date(s)
+        events, kinds, start, codes = run.events(s), _kind_codes(run, s), run.start_date(s), Codes(run, s)
         agencies = run.agencies(s)
         for rep in np.unique(events["replicate"]):
             mine = events[events["replicate"] == rep]
-            records = cin_records(mine, kinds, agencies, start)
+            records = cin_records(mine, kinds, codes, agencies, start)
             who = _who(run, s, int(rep), start)
             ids = sorted(set(records["episodes"]["LAchildID"]))
             children = pd.DataFrame(

@@ -309,6 +309,14 @@ class RunFile:
     def agencies(self, scenario: str) -> list[str]:
         return [_py(x) for x in self._group(scenario)["agencies"][()]]
 
+    def event_codes(self, scenario: str) -> dict:
+        """The vocabularies event details index, as the model declares them: list name ->
+        list of names (placement_type, placement_ssda903, legal_status_ssda903, status, ...)."""
+        g = self._group(scenario)
+        if "event_codes" not in g:
+            raise RunFileError(f"{self.path}: scenario '{scenario}' has no event codes; re-run with --events")
+        return {k: [_py(x) for x in v[()]] for k, v in g["event_codes"].items()}
+
     def event_children(self, scenario: str) -> dict:
         """Who the children in the event log are: arrays replicate, child, birth_day, sex."""
         g = self._group(scenario)

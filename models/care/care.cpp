@@ -1,5 +1,7 @@
 #include "models/care/care.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -223,6 +225,16 @@ void Care::declare_state(World& w) {
   ev_legal_ = w.event_types.add_kind("legal_status", "the looked-after child's legal status changes (detail: 1 s20, "
                                                      "2 emergency protection, 3 interim care order, 4 care order, "
                                                      "5 placement order; SSDA903 V2, L2, C1, C2, E1)");
+  // The vocabularies the care events' details index, for readers of the log (the
+  // SSDA903 export reads its codes from these, not from a copy).
+  w.event_types.add_codes("care_entry_route", kEntryRouteNames);
+  w.event_types.add_codes("placement_type", kPlacementTypeNames);
+  w.event_types.add_codes("placement_ssda903", kSsda903Placement);
+  w.event_types.add_codes("placement_provider_ssda903", kSsda903Provider);
+  w.event_types.add_codes("legal_status", kLegalStatusNames);
+  w.event_types.add_codes("legal_status_ssda903", kSsda903Legal);
+  w.event_types.add_codes("care_exit_reason", kExitReasonNames);
+  w.event_types.add_codes("care_exit_ssda903", kSsda903Reason);
   ev_notice_ = w.event_types.add_kind("placement_notice", "the carer or provider gives notice (detail: placement type)");
   ev_exit_ = w.event_types.add_kind("care_exit", "the child ceases to be looked after (detail: reason, 0 return home, "
                                                   "1 adoption, 2 special guardianship, 3 age 18, 4 moved away)");
@@ -258,8 +270,8 @@ void Care::declare_state(World& w) {
   }
   for (size_t t = 0; t < kPlacementTypes; ++t)
     m_type_[t] = m.add("placed_" + std::string(kPlacementTypeNames[t]), "children",
-                       "children looked after placed in: " + std::string(kPlacementTypeNames[t]) + " (SSDA903 " +
-                           std::string(kSsda903Placement[t]) + "/" + std::string(kSsda903Provider[t]) + ")",
+                       fmt::format("children looked after placed in: {} (SSDA903 {}{}{})", kPlacementTypeNames[t],
+                                   kSsda903Placement[t], kSsda903Provider[t].empty() ? "" : "/", kSsda903Provider[t]),
                        MetricKind::stock);
   for (size_t l = 1; l < kLegalStatuses; ++l)
     m_legal_[l] = m.add("cla_legal_" + std::string(kLegalStatusNames[l]), "children",

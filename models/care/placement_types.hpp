@@ -29,9 +29,10 @@ inline constexpr std::array<std::string_view, kPlacementTypes> kPlacementTypeNam
     "supported", "secure", "with_parents", "emergency", "unregulated"};
 inline constexpr std::array<std::string_view, kPlacementTypes> kSsda903Placement = {
     "U1", "U4", "U4", "U4", "K2", "K2", "H5", "K1", "P1", "U6", "Z1"};
-// SSDA903 placement provider: PR0 parent, PR1 own provision, PR4 private, PR5 voluntary, PRZ other.
+// SSDA903 placement provider: PR0 parent, PR1 own provision, PR4 private, PR5 voluntary;
+// none for Z1 (DfE's list has no provider code for an unregistered setting).
 inline constexpr std::array<std::string_view, kPlacementTypes> kSsda903Provider = {
-    "PR1", "PR1", "PR1", "PR4", "PR1", "PR4", "PR4", "PR1", "PR0", "PR1", "PRZ"};
+    "PR1", "PR1", "PR1", "PR4", "PR1", "PR4", "PR4", "PR1", "PR0", "PR1", ""};
 
 // The headline placement categories of DESIGN.md §5 (cla_<category>).
 inline constexpr size_t kCategories = 8;

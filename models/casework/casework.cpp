@@ -137,6 +137,7 @@ void Casework::declare_state(World& w) {
   ev_status_ = w.event_types.add_kind("status", "the child's statutory status changes (detail: the new status, 0 none, "
                                                "1 early help, 2 assessment, 3 child in need, 4 protection enquiry, "
                                                "5 protection plan, 6 looked after)");
+  w.event_types.add_codes("status", kStatusNames);
   review_ = w.agenda.add_kind("casework.cin_review");
   fade_ = w.agenda.add_kind("casework.fade_step");
   early_help_end_ = w.agenda.add_kind("casework.early_help_end");

@@ -105,6 +105,7 @@ void FamilyRisk::declare_state(World& w) {
   harm_due_ = w.agenda.add_kind("family_risk.harm");
   reassess_due_ = w.agenda.add_kind("family_risk.age_band_change");
   harm_ = w.event_types.add_kind("harm", "a true abuse or neglect event (detail: 0 neglect, 1 emotional, 2 physical, 3 sexual)");
+  w.event_types.add_codes("harm_category", kHarmCategoryNames);
 
   m_harm_ = w.metrics.add("harm_true", "events", "true harm events (abuse or neglect), seen or not", MetricKind::flow);
   for (size_t k = 0; k < 4; ++k)

@@ -64,6 +64,7 @@ void FrontDoor::declare_state(World& w) {
   ev_contact_ = w.event_types.add_kind("contact", "a contact screened at the front door, by the agency that made it "
                                                  "(detail: 0 closed, 1 early help offered, 2 referral, 3 passed to the "
                                                  "open case, 4 closed by a manager's override)");
+  w.event_types.add_codes("contact_outcome", kContactOutcomeNames);
   m_contacts_ = w.metrics.add("contacts", "contacts", "contacts reaching the front door", MetricKind::flow);
   m_screened_ = w.metrics.add("contacts_screened", "contacts", "contacts screened", MetricKind::flow);
   m_wait_ = w.metrics.add("screening_wait_days", "contact-days", "days waited by the contacts screened that day (÷ contacts_screened for the mean)",

@@ -7,6 +7,7 @@
 // screening sees to every agency's record; the history weight sets how much the
 // child's past counts against "this incident alone" (FD-2, 000_0a3acfabeaeb94cf.txt
 // §4.1; 002_5db1e8f627105674.txt ¶113–¶117).
+#include <array>
 #include <deque>
 
 #include "models/agencies/agencies.hpp"
@@ -18,6 +19,8 @@ namespace sgsim::models {
 
 // What screening did with a contact: the detail of a `contact` event (docs/output.md).
 enum class ContactOutcome : int32_t { closed = 0, early_help = 1, referral = 2, to_open_case = 3, overridden = 4 };
+inline constexpr std::array<const char*, 5> kContactOutcomeNames = {"closed", "early_help", "referral", "to_open_case",
+                                                                    "overridden"};
 
 class FrontDoor final : public Module {
  public:

@@ -83,10 +83,12 @@ static void write_scenario(H5Group& group, const ScenarioResult& s) {
         rows.push_back({static_cast<int32_t>(r), e.day, e.child, e.kind, e.agency, e.detail});
     group.write_event_table("events", rows);
     std::vector<std::string> kinds, agencies;
-    for (const auto& k : s.event_kinds) kinds.push_back(k.name);
-    for (const auto& a : s.agencies) agencies.push_back(a.name);
+    for (const auto& k : s.event_types.kinds()) kinds.push_back(k.name);
+    for (const auto& a : s.event_types.agencies()) agencies.push_back(a.name);
     group.write_strings("event_kinds", kinds);
     group.write_strings("agencies", agencies);
+    H5Group codes = group.create_group("event_codes");
+    for (const auto& [list, values] : s.event_types.codes()) codes.write_strings(list, values);
     H5Group who = group.create_group("event_children");
     std::vector<int32_t> rep, id, birth, sex;
     for (size_t r = 0; r < reps; ++r)

@@ -120,7 +120,7 @@ std::vector<ModuleDescription> describe_modules(const ModelFactory& factory) {
 
 ReplicateResult run_replicate(const Scenario& scenario, const ModelFactory& factory, uint32_t replicate,
                               const RunOptions& options, std::vector<MetricInfo>* metrics,
-                              std::vector<NamedCode>* event_kinds, std::vector<NamedCode>* agencies) {
+                              EventRegistry* event_types) {
   if (options.cancel && options.cancel->load(std::memory_order_relaxed)) throw Cancelled();
   Simulation sim(scenario, factory, replicate, options);  // builds the population: seconds at national scale
   while (!sim.done()) {
@@ -137,8 +137,7 @@ ReplicateResult run_replicate(const Scenario& scenario, const ModelFactory& fact
     }
   }
   if (metrics) *metrics = sim.world().metrics.info();
-  if (event_kinds) *event_kinds = sim.world().event_types.kinds();
-  if (agencies) *agencies = sim.world().event_types.agencies();
+  if (event_types) *event_types = sim.world().event_types;
   return sim.finish();
 }
 
@@ -189,7 +188,7 @@ std::vector<ScenarioResult> run_scenarios(const std::vector<Scenario>& scenarios
       const auto [s, r] = tasks[i];
       ScenarioResult& res = out[s];
       res.replicates[r] = run_replicate(scenarios[s], factory, r, per, r == 0 ? &res.metrics : nullptr,
-                                        r == 0 ? &res.event_kinds : nullptr, r == 0 ? &res.agencies : nullptr);
+                                        r == 0 ? &res.event_types : nullptr);
       if (per.progress) {
         Progress p;
         p.replicates_done = 1;

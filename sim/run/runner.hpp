@@ -69,7 +69,7 @@ struct ScenarioResult {
   std::string resolved;  // the resolved scenario as YAML
   RunSettings run;
   std::vector<MetricInfo> metrics;
-  std::vector<NamedCode> event_kinds, agencies;
+  EventRegistry event_types;  // event kinds, agencies and code lists, for the event log
   std::vector<ReplicateResult> replicates;
 };
 
@@ -138,7 +138,6 @@ std::vector<ScenarioResult> run_scenarios(const std::vector<Scenario>& scenarios
 // One replicate, exposed for tests and benchmarks.
 ReplicateResult run_replicate(const Scenario& scenario, const ModelFactory& factory, uint32_t replicate,
                               const RunOptions& options, std::vector<MetricInfo>* metrics = nullptr,
-                              std::vector<NamedCode>* event_kinds = nullptr,
-                              std::vector<NamedCode>* agencies = nullptr);
+                              EventRegistry* event_types = nullptr);
 
 }  // namespace sgsim

@@ -4,6 +4,7 @@
 // and are kept in the run's event log when the user asks for one.
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/storage/columns.hpp"
@@ -40,12 +41,23 @@ class EventRegistry {
     agencies_.push_back({std::move(name), std::move(meaning)});
     return AgencyId{static_cast<uint16_t>(agencies_.size() - 1)};
   }
+  // A vocabulary that an event's detail indexes (placement types, their SSDA903
+  // codes, statuses): kept in the run file beside the log so that readers use the
+  // model's own lists rather than copies of them.
+  template <class Names>  // any range of things a std::string can be made from
+  void add_codes(std::string list, const Names& names) {
+    std::vector<std::string> codes;
+    for (const auto& n : names) codes.emplace_back(n);
+    codes_.emplace_back(std::move(list), std::move(codes));
+  }
   const std::vector<NamedCode>& kinds() const { return kinds_; }
   const std::vector<NamedCode>& agencies() const { return agencies_; }
+  const std::vector<std::pair<std::string, std::vector<std::string>>>& codes() const { return codes_; }
 
  private:
   std::vector<NamedCode> kinds_;
   std::vector<NamedCode> agencies_;
+  std::vector<std::pair<std::string, std::vector<std::string>>> codes_;
 };
 
 }  // namespace sgsim

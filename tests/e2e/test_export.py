@@ -37,7 +37,6 @@ sys.path.insert(0, SRC)
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from analysis import returns  # noqa: E402
 from analysis.runfile import open_run  # noqa: E402
 
 failures = []
@@ -119,9 +118,13 @@ try:
         for rep in range(2):
             ep = pd.read_csv(os.path.join(d903, "england", f"rep{rep}", "episodes.csv"), dtype=str, keep_default_na=False)
             hd = pd.read_csv(os.path.join(d903, "england", f"rep{rep}", "header.csv"), dtype=str, keep_default_na=False)
+            # DfE's lists (SSDA903 guidance), written out here rather than taken from the model.
             check(f"rep{rep}: SSDA903 codes come from DfE's lists",
-                  set(ep.RNE) <= {"S", "P", "L", "B"} and set(ep.LS) <= set(returns.LEGAL_CODE[1:])
-                  and set(ep.PLACE) <= set(returns.PLACE_CODE) and set(ep.REC) <= set(returns.EXIT_REC) | {"X1", ""},
+                  set(ep.RNE) <= {"S", "P", "L", "B"} and set(ep.LS) <= {"V2", "L2", "C1", "C2", "E1"}
+                  and set(ep.PLACE) <= {"U1", "U4", "K2", "H5", "K1", "P1", "U6", "Z1"}
+                  and set(ep.PLACE_PROVIDER) <= {"PR0", "PR1", "PR4", "PR5", ""}
+                  and set(ep.REC) <= {"E4A", "E11", "E43", "E17", "E8", "X1", ""}
+                  and set(ep.REASON_PLACE_CHANGE) <= {"CREQB", "CARPL", ""},
                   (set(ep.RNE), set(ep.LS), set(ep.PLACE), set(ep.REC)))
             check(f"rep{rep}: every episode's child is in the header with sex 1/2 and a date of birth",
                   set(ep.CHILD) <= set(hd.CHILD) and set(hd.SEX) <= {"1", "2"} and (hd.DOB.str.len() == 10).all())
@@ -178,9 +181,10 @@ try:
               and set(plans.InitialCategoryOfAbuse) <= {"NEG", "EMO", "PHY", "SAB"},
               (set(epi.ReasonForClosure), set(plans.InitialCategoryOfAbuse)))
 
-        # -- the care codes here match the model's own description of its events
-        descr = {k: v for k, v in zip(kinds, kinds)}
-        check("the run logs legal status changes", "legal_status" in descr, kinds)
+        codes = run.event_codes("england")
+        check("the run file carries the model's code lists for the event details",
+              len(codes["placement_type"]) == len(codes["placement_ssda903"]) == len(codes["placement_provider_ssda903"])
+              and codes["legal_status_ssda903"][0] == "" and "legal_status" in kinds, sorted(codes))
 
     # -- safety
     r = sgsim("export", h5, "--csv", out, ok=False)

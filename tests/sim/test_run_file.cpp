@@ -32,8 +32,8 @@ TEST(RunFile, EveryDatasetAndAttributeRoundTrips) {
   r.run.measure_days = 2;
   r.metrics = {{"population", "children", "children 0-17", MetricKind::stock},
                {"harm_true", "events", "true harm", MetricKind::flow}};
-  r.event_kinds = {{"harm", "a harm event"}};
-  r.agencies = {{"none", ""}};
+  r.event_types.add_kind("harm", "a harm event");
+  r.event_types.add_codes("harm_category", std::vector<std::string>{"neglect", "emotional", "physical", "sexual"});
   r.replicates.resize(2);
   r.replicates[0].series = {{100, 101, 102}, {1, 0, 2}};
   r.replicates[1].series = {{100, 99, 98}, {0, 3, 1}};
@@ -91,5 +91,7 @@ TEST(RunFile, EveryDatasetAndAttributeRoundTrips) {
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0], (EventRecord{1, 2, 17, 0, 0, 3}));
   EXPECT_EQ(g.read_strings("event_kinds"), std::vector<std::string>{"harm"});
+  EXPECT_EQ(g.open_group("event_codes").read_strings("harm_category"),
+            (std::vector<std::string>{"neglect", "emotional", "physical", "sexual"}));
   fs::remove_all(dir);
 }
