@@ -737,7 +737,9 @@ void Care::initialise(World& w) {
                                                            LegalStatus::care_order, LegalStatus::placement_order};
     const LegalStatus legal = kInitialLegal[d.categorical(p_.initial_legal_shares)];
     enter(w, {c}, EntryRoute::proceedings, legal, false);
-    w.children[care_start_][c] = w.today - static_cast<int32_t>(d.uniform() * std::max(1, a) * kDaysPerYear);
+    // At least a day before today: the first review enter() filed for a period
+    // starting today is then out of date, and the one below is the only chain.
+    w.children[care_start_][c] = w.today - 1 - static_cast<int32_t>(d.uniform() * std::max(1, a) * kDaysPerYear);
     // Reviews of the first day's stock fall anywhere in the review cycle.
     w.agenda.file(w.today + 1 + static_cast<int32_t>(d.uniform() * p_.review_days), review_, c, period(w, c));
     if (legal == LegalStatus::interim_care_order) {

@@ -85,11 +85,7 @@ class Care final : public Module {
   LegalStatus legal(const World& w, AgentId c) const { return static_cast<LegalStatus>(w.children[legal_][c]); }
   PlacementType placement(const World& w, AgentId c) const { return static_cast<PlacementType>(w.children[type_][c]); }
   AgentId provider(const World& w, AgentId c) const { return w.children[provider_][c]; }
-  const PlacementMarket& market() const { return market_; }
-  const Params& params() const { return p_; }
-  const IndexSet& in_care() const { return in_care_; }
-  // Children waiting for a secure bed, in order.
-  size_t secure_waiting() const { return secure_queue_.size(); }
+  Commissioning& commissioning() { return commissioning_; }
 
  private:
   // Entry and exit.

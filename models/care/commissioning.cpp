@@ -142,11 +142,17 @@ void Commissioning::daily(World& w) {
         --left;
       }
   }
-  for (AgentId c : w.agenda.due(w.today, eoc_end_)) eoc_cases_.erase(c);
+  for (AgentId c : w.agenda.due(w.today, eoc_end_)) {
+    eoc_cases_.erase(c);
+    eoc_kept_home_.erase(c);
+  }
 }
 
 bool Commissioning::edge_of_care(World& w, AgentId c) {
   if (eoc_places_ <= 0) return false;
+  // A later review of a family the team is working with: no second start, no
+  // second draw of its effect, and one end to the work.
+  if (eoc_cases_.contains(c)) return eoc_kept_home_.contains(c);
   if (static_cast<double>(eoc_cases_.size()) + 1 > eoc_places_) {
     w.metrics.add_to(m_eoc_full_, 1);
     return false;
@@ -156,7 +162,10 @@ bool Commissioning::edge_of_care(World& w, AgentId c) {
   Draws d = w.rng.draws(kEdge, c, w.today);
   w.agenda.file(w.today + static_cast<int32_t>(d.days_until(1.0 / p_.eoc_days)), eoc_end_, c);
   const bool prevented = d.bernoulli(p_.eoc_prevention);
-  if (prevented) w.metrics.add_to(m_eoc_prevented_, 1);
+  if (prevented) {
+    w.metrics.add_to(m_eoc_prevented_, 1);
+    eoc_kept_home_.insert(c);
+  }
   return prevented;
 }
 

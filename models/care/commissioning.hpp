@@ -29,9 +29,10 @@ class Commissioning {
 
   // The edge-of-care team takes the family if it has room; returns whether it
   // kept the child out of care (EVIDENCE.md TR-1 adolescents required to leave home).
+  // Offer the edge-of-care team a child about to enter care; true if the team keeps
+  // the child at home. A family the team is already working with is not a new
+  // offer: the answer is the one given when the work began.
   bool edge_of_care(World& w, AgentId child);
-  bool edge_of_care_working(AgentId child) const { return eoc_cases_.contains(child); }
-  const Params& params() const { return p_; }
 
  private:
   void file_deregistration(World& w, AgentId provider);
@@ -39,7 +40,7 @@ class Commissioning {
   const Finance& finance_;
   Params p_;
   AgendaKind deregister_, approve_, eoc_end_;
-  IndexSet eoc_cases_;
+  IndexSet eoc_cases_, eoc_kept_home_;  // families the team works with; those it keeps together
   double eoc_places_ = 0;
   double commissioning_today_ = 0;
   MetricId m_households_, m_approvals_, m_deregistrations_, m_home_places_, m_eoc_open_, m_eoc_starts_, m_eoc_prevented_,

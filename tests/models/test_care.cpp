@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "models/care/care.hpp"
 #include "models/care/placement_types.hpp"
 #include "tests/models/model_fixture.hpp"
 
@@ -695,6 +696,40 @@ TEST(CareEdgeOfCare, ATeamLowersEntriesOnTheRoutesItIntercepts) {
     EXPECT_LT(total(team.at(route)), total(none.at(route))) << route;
     EXPECT_EQ(total(team.at(route)), 0) << route << ": prevention 1 with room for all";
   }
+}
+
+// 8b. A later review of a family the team is already working with is not a new
+// offer: no second start, no second draw of the team's effect. Work lasts
+// ~1000 days here, so over one day about 0.1% of the 4,000 families finish and
+// may be offered afresh; before this rule every family was a new start again and
+// half of the answers changed.
+TEST(CareEdgeOfCare, AFamilyOnTheTeamIsNotOfferedAgain) {
+  Simulation sim(scenario(care_system(40000, 10, {{"care.commissioning.edge_of_care.capacity", 100000.0},
+                                                  {"care.commissioning.edge_of_care.prevention", 0.5},
+                                                  {"care.commissioning.edge_of_care.days", 1000.0}})),
+                 models::make_modules, 15, RunOptions{});
+  World& w = sim.world();
+  MetricId starts{};
+  for (size_t m = 0; m < w.metrics.info().size(); ++m)
+    if (w.metrics.info()[m].name == "edge_of_care_starts") starts = MetricId{static_cast<uint16_t>(m)};
+  auto& team = sim.module<models::Care>().commissioning();
+  constexpr AgentId kFamilies = 4000;
+  sim.step();
+  std::vector<bool> first(kFamilies);
+  const double before = w.metrics.today(starts);
+  size_t kept = 0;
+  for (AgentId c = 0; c < kFamilies; ++c) kept += (first[c] = team.edge_of_care(w, c));
+  EXPECT_EQ(w.metrics.today(starts) - before, kFamilies);
+  // The effect is the parameter: 0.5 within 4 standard errors, sqrt(0.25 / 4000).
+  EXPECT_NEAR(static_cast<double>(kept) / kFamilies, 0.5, 4 * std::sqrt(0.25 / kFamilies));
+
+  sim.step();
+  const double again_before = w.metrics.today(starts);
+  size_t changed = 0;
+  for (AgentId c = 0; c < kFamilies; ++c) changed += team.edge_of_care(w, c) != first[c];
+  const double new_starts = w.metrics.today(starts) - again_before;
+  EXPECT_LT(new_starts, 40) << "expected about 4 (Poisson): only families whose work ended are offered afresh";
+  EXPECT_LE(static_cast<double>(changed), new_starts) << "an answer can change only with a new start";
 }
 
 // 9. Opening homes: the decision is made on the first output day (capital spent
