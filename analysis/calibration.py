@@ -132,8 +132,8 @@ def finance_of(group):
     """The run's price year and inflation, from its resolved scenario."""
     text = group.attrs["resolved_scenario"]
     node = yaml.safe_load(text if isinstance(text, str) else text.decode())
-    fin = node.get("finance", {})
-    return int(fin.get("price_year", 2024)), float(fin.get("inflation", 0.035))
+    fin = node["finance"]
+    return int(fin["price_year"]), float(fin["inflation"])  # a resolved scenario lists every parameter
 
 
 def measure(group, metric, kind, denominator):

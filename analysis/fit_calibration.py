@@ -85,12 +85,12 @@ def parameters(knobs):
     """Parameter values from knob values (margins added, tied paths copied)."""
     out = {k: v for k, v in knobs.items() if "-" not in k and "/" not in k}
     for k, v in knobs.items():
-        if "-" in k:
-            path, base = k.split("-")
-            out[path] = out[base] + v
-        elif "/" in k:
-            path, base = k.split("/")
-            out[path] = out[base] * v
+        if "-" not in k and "/" not in k:
+            continue
+        path, base = k.split("-" if "-" in k else "/")
+        if base not in out:
+            sys.exit(f"fit_calibration: knob {k} is set relative to {base}; include {base} in --knobs")
+        out[path] = out[base] + v if "-" in k else out[base] * v
     for path, source in TIED.items():
         if source in out:
             out[path] = out[source]
@@ -101,7 +101,8 @@ class Model:
     def __init__(self, sgsim, scenario, scale, replicates, extra):
         self.sgsim, self.scenario, self.scale, self.replicates, self.extra = sgsim, scenario, scale, replicates, extra
         self.runs = 0
-        self.tmp = tempfile.mkdtemp(prefix="sgsim-fit-")
+        self._tmp = tempfile.TemporaryDirectory(prefix="sgsim-fit-")  # removed with the model
+        self.tmp = self._tmp.name
 
     def rows(self, values):
         out = os.path.join(self.tmp, f"run{self.runs}.h5")

@@ -71,7 +71,7 @@ def fmt(x: float) -> str:
     if not np.isfinite(x):
         return "–"
     a = abs(x)
-    if a == 0:
+    if a < 1e-9:  # rounding left over from sums that cancel (as sgsim compare prints it)
         return "0"
     if a < 0.01:
         return f"{x:.2g}"

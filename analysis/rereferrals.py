@@ -13,35 +13,36 @@ import argparse
 import collections
 import sys
 
-import h5py
 import numpy as np
 
-STATUS = {0: "closed", 1: "early help", 2: "assessment", 3: "child-in-need plan", 4: "section 47 enquiry",
-          5: "protection plan"}
+from analysis.runfile import RunFileError, open_run
+
+# How the statuses read in the table (the model's own names come from the run file).
+LABEL = {"no_case": "closed", "early_help": "early help", "assessment": "assessment",
+         "child_in_need": "child-in-need plan", "protection_enquiry": "section 47 enquiry",
+         "protection_plan": "protection plan", "looked_after": "looked after"}
 
 
 def outcome(statuses):
-    """How a referral ended, from the statuses the child passed through before its next referral."""
+    """How a referral ended, from the statuses (names) the child passed through before its next referral."""
     if not statuses:
         return "no further action"
-    if statuses[0] == 2:  # an assessment, then what it led to
+    if statuses[0] == "assessment":  # an assessment, then what it led to
         if len(statuses) == 1:
             return "assessment still open"
-        return {0: "not in need", 1: "not in need (early help)"}.get(statuses[1], STATUS.get(statuses[1], "other"))
-    return STATUS.get(statuses[0], "other") + " (without assessment)"
+        return {"no_case": "not in need", "early_help": "not in need (early help)"}.get(
+            statuses[1], LABEL.get(statuses[1], "other"))
+    return LABEL.get(statuses[0], "other") + " (without assessment)"
 
 
 def table(run_file, scenario=None):
-    with h5py.File(run_file, "r") as f:
-        name = scenario or list(f["scenarios"])[0]
-        g = f["scenarios"][name]
-        if "events" not in g:
-            sys.exit(f"{run_file}: no event log (run with --events)")
-        ev = g["events"][:]
-        kinds = [k.decode() if isinstance(k, bytes) else str(k) for k in g["event_kinds"][:]]
-    kind = {k: i for i, k in enumerate(kinds)}
-    keep = np.isin(ev["kind"], [kind["referral"], kind["status"]])
-    ev = ev[keep]
+    """Referrals from start_date on (the log also holds the burn-in's) with a year to follow."""
+    with open_run(run_file) as run:
+        name = scenario or run.scenarios[0]
+        ev = run.events(name)
+        kinds = {k: i for i, k in enumerate(run.event_kinds(name))}
+        status_names = run.event_codes(name)["status"]
+    ev = ev[np.isin(ev["kind"], [kinds["referral"], kinds["status"]])]
     ev = ev[np.lexsort((ev["day"], ev["child"], ev["replicate"]))]
     last_day = int(ev["day"].max())
     timelines = collections.defaultdict(list)
@@ -49,14 +50,15 @@ def table(run_file, scenario=None):
         timelines[(int(e["replicate"]), int(e["child"]))].append((int(e["day"]), int(e["kind"]), int(e["detail"])))
     n, again = collections.Counter(), collections.Counter()
     for tl in timelines.values():
-        refs = [i for i, t in enumerate(tl) if t[1] == kind["referral"]]
+        refs = [i for i, t in enumerate(tl) if t[1] == kinds["referral"]]
         for j, i in enumerate(refs):
-            if tl[i][0] > last_day - 365:
-                continue  # no full year of follow-up
+            if tl[i][0] < 0 or tl[i][0] > last_day - 365:
+                continue  # in the burn-in, or no full year of follow-up
             stop = refs[j + 1] if j + 1 < len(refs) else len(tl)
-            o = outcome([t[2] for t in tl[i + 1:stop] if t[1] == kind["status"]])
+            o = outcome([status_names[t[2]] for t in tl[i + 1:stop] if t[1] == kinds["status"]])
             n[o] += 1
-            again[o] += j + 1 < len(refs) and tl[refs[j + 1]][0] - tl[i][0] <= 365
+            # The next referral's detail says whether it came within 12 months.
+            again[o] += j + 1 < len(refs) and tl[refs[j + 1]][2] == 1
     return n, again
 
 
@@ -65,7 +67,11 @@ def main(argv=None):
     ap.add_argument("run_file")
     ap.add_argument("--scenario", default=None)
     args = ap.parse_args(argv)
-    n, again = table(args.run_file, args.scenario)
+    try:
+        n, again = table(args.run_file, args.scenario)
+    except RunFileError as e:
+        print(f"analysis.rereferrals: error: {e}", file=sys.stderr)
+        return 1
     total = sum(n.values())
     print(f"{'earlier referral ended in':34}{'share':>8}{'re-referred in 12 months':>26}")
     for o, k in n.most_common():

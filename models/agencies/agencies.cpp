@@ -9,7 +9,8 @@ constexpr StreamId kSee = stream_id("agencies.see");
 constexpr StreamId kShare = stream_id("agencies.share");
 constexpr StreamId kDomesticAbuse = stream_id("agencies.domestic_abuse_incident");
 constexpr size_t kDomesticAbuseStressor = 0;  // FamilyRisk's first stressor
-constexpr int32_t kEmotional = 1;             // harm category a notification is recorded as
+// The harm category a domestic-abuse notification is recorded as.
+constexpr auto kEmotional = static_cast<int32_t>(HarmCategory::emotional);
 // A passed-on event's agenda payload: recipient agency × categories + category.
 constexpr uint32_t kCategories = kHarmCategoryNames.size();
 

@@ -356,7 +356,7 @@ std::array<double, kPlacementTypes> PlacementMarket::provider_costs(const World&
 double PlacementMarket::breakdown_factor(const World& w, AgentId p) const {
   if (p == kNoProvider) return 1.0;
   const uint8_t g = w.providers[grade_][p];
-  return g == kInadequate ? policy_.grade_breakdown_inadequate : g == 3 ? policy_.grade_breakdown_ri : 1.0;
+  return g == kInadequate ? policy_.grade_breakdown_inadequate : g == kRequiresImprovement ? policy_.grade_breakdown_ri : 1.0;
 }
 
 double PlacementMarket::harm_factor(const World& w, AgentId p) const {

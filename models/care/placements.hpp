@@ -19,6 +19,7 @@
 namespace sgsim::models {
 
 // Ofsted grades, 1 outstanding … 4 inadequate.
+inline constexpr uint8_t kRequiresImprovement = 3;
 inline constexpr uint8_t kInadequate = 4;
 
 struct PlacementTypeParams {

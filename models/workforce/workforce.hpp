@@ -74,8 +74,8 @@ class Workforce final : public Module {
   // A worker starts in `post` (a new post when kNone: the initial establishment).
   AgentId hire(World& w, Team team, bool agency, uint32_t post = kNone);
   // The worker stops holding cases: the cases move on (a change of worker) and the
-  // worker's row is closed. `voluntary`: left of their own accord (counted as a
-  // leaver); otherwise an agency assignment ended because the post was filled.
+  // worker's row is closed (whether they left of their own accord or their agency
+  // assignment ended because the post was filled is the caller's to count).
   void depart(World& w, AgentId worker);
   void start_recruitment(World& w, uint32_t post, AgentId leaver, bool permanent_too);
   bool has_room(Team team, double weight) const;
@@ -102,7 +102,7 @@ class Workforce final : public Module {
   struct Post {
     uint8_t team = 0;
     uint32_t unit = 0;
-    AgentId holder = UINT32_MAX;
+    AgentId holder = kNone;
     bool recruiting = false;
   };
   std::vector<Post> posts_;

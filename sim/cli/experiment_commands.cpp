@@ -58,7 +58,10 @@ void make_names_unique(std::vector<Scenario>& scenarios) {
 // Thousands grouped, three significant decimals for small values.
 std::string fmt_num(double v) {
   const double a = std::abs(v);
-  if (a == 0) return "0";
+  // Below this a printed difference is rounding left over from sums that cancel
+  // (the file keeps the exact value).
+  constexpr double kPrintedZero = 1e-9;
+  if (a < kPrintedZero) return "0";
   if (a < 0.01) return fmt::format("{:.2g}", v);
   if (a < 10) return fmt::format("{:.3f}", v);
   if (a < 1000) return fmt::format("{:.1f}", v);

@@ -7,14 +7,14 @@
 #include <set>
 
 #include "models/casework/casework.hpp"
+#include "models/agencies/agencies.hpp"
 #include "tests/models/model_fixture.hpp"
 
 using namespace sgsim;
 using namespace sgsim::testing;
 
 namespace {
-const char* const kAgencyList[] = {"police", "school", "gp", "emergency_department", "sexual_health", "camhs",
-                                   "family", "housing_voluntary"};
+const auto& kAgencyList = models::kAgencyNames;
 }
 
 // One agency sees every category with probability p at every age, the others see
@@ -96,8 +96,7 @@ TEST(FrontDoor, MashRaisesTheShareOfHighRiskChildrenWhoReachAPlan) {
                                                {"casework.workload_shift", 0.0},
                                                {"agencies.sharing.between_agencies", 0.0},
                                                {"casework.child_in_need.quiet_days", 60.0}});
-    for (const char* a : {"police", "school", "gp", "emergency_department", "sexual_health", "camhs", "family",
-                          "housing_voluntary"})
+    for (const char* a : kAgencyList)
       v.push_back({std::string("agencies.") + a + ".referral_threshold", 2.0});
     Simulation sim(scenario(v), models::make_modules, 0, RunOptions{});
     World& w = sim.world();
