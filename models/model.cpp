@@ -4,6 +4,7 @@
 #include "models/care/care.hpp"
 #include "models/casework/casework.hpp"
 #include "models/child_protection/child_protection.hpp"
+#include "models/exploitation/exploitation.hpp"
 #include "models/family_risk/family_risk.hpp"
 #include "models/finance/finance.hpp"
 #include "models/front_door/front_door.hpp"
@@ -16,7 +17,8 @@ namespace sgsim::models {
 // workforce moves first (leavers, allocation), then casework (reviews, closures),
 // then agencies record today's events and make contacts, then the front door
 // screens and completes assessments, then child protection's enquiries,
-// conferences and reviews, then care (entries, placements, reviews, exits). In
+// conferences and reviews, then care (entries, placements, reviews, exits), then
+// missing and exploitation (episodes, stages, recognition, groups, panels). In
 // the accounting phase finance comes last, so every cost of the day is in.
 ModuleList make_modules() {
   auto finance = std::make_unique<Finance>();
@@ -30,6 +32,10 @@ ModuleList make_modules() {
   casework->set_care_hook([&care_ref](World& w, AgentId c, double judged) { return care_ref.consider_s20(w, c, judged); });
   auto child_protection = std::make_unique<ChildProtection>(*casework, *agencies, *care);
   auto front_door = std::make_unique<FrontDoor>(*casework, *agencies, *child_protection);
+  auto exploitation = std::make_unique<Exploitation>(*care, *casework, *agencies, *family_risk, *population, *finance);
+  Exploitation& exploitation_ref = *exploitation;
+  care->set_exploitation_risk([&exploitation_ref](AgentId c) { return exploitation_ref.recognised(c); });
+  care->set_placement_hook([&exploitation_ref](World& w, AgentId c) { exploitation_ref.placement_changed(w, c); });
   ModuleList m;
   m.push_back(std::move(population));
   m.push_back(std::move(family_risk));
@@ -39,6 +45,7 @@ ModuleList make_modules() {
   m.push_back(std::move(front_door));
   m.push_back(std::move(child_protection));
   m.push_back(std::move(care));
+  m.push_back(std::move(exploitation));
   m.push_back(std::move(finance));
   return m;
 }

@@ -163,28 +163,38 @@ void Agencies::record(World& w, AgentId c, size_t a, int32_t category, Draws& d)
   }
 }
 
+void Agencies::notice(World& w, AgentId c, size_t agency, int32_t category, StreamId stream) {
+  Draws d = w.rng.draws(stream, static_cast<uint64_t>(c) * kAgencies + agency, w.today);
+  record(w, c, agency, category, d);
+}
+
+// Each agency sees a true harm event with its share for the category (within its
+// age range), records it, and passes it to other agencies with a probability and
+// a delay. True if any agency saw it.
+bool Agencies::see(World& w, AgentId c, int32_t category, Draws& d) {
+  const int age = Population::age_years(w, w.children[pop_.columns().birth_day][c], w.today);
+  bool seen = false;
+  for (size_t a = 0; a < kAgencies; ++a) {
+    const AgencyParams& ap = p_.agency[a];
+    const bool sees = age >= ap.min_age && age <= ap.max_age && d.bernoulli(ap.sees[static_cast<size_t>(category)]);
+    if (!sees) continue;
+    seen = true;
+    record(w, c, a, category, d);
+    for (size_t b = 0; b < kAgencies; ++b) {
+      if (b == a || !d.bernoulli(p_.share_between)) continue;
+      const auto delay = static_cast<int32_t>(std::floor(d.exponential(1.0 / std::max(p_.share_delay, 1e-9))));
+      w.agenda.file(w.today + (p_.share_delay > 0 ? delay : 0), share_, c,
+                    static_cast<uint32_t>(b * kCategories + static_cast<size_t>(category)));
+    }
+  }
+  return seen;
+}
+
 void Agencies::daily(World& w) {
-  const auto& birth = w.children[pop_.columns().birth_day];
   for (const Event& e : w.events_today) {
     if (e.kind != risk_.harm_event().index || !w.children.active(e.child)) continue;
     Draws d = w.rng.draws(kSee, e.child, w.today);
-    const int age = Population::age_years(w, birth[e.child], w.today);
-    bool seen = false;
-    for (size_t a = 0; a < kAgencies; ++a) {
-      const AgencyParams& ap = p_.agency[a];
-      const bool sees = age >= ap.min_age && age <= ap.max_age && d.bernoulli(ap.sees[static_cast<size_t>(e.detail)]);
-      if (!sees) continue;
-      seen = true;
-      record(w, e.child, a, e.detail, d);
-      // Passed to other agencies, each with a probability, after a delay.
-      for (size_t b = 0; b < kAgencies; ++b) {
-        if (b == a || !d.bernoulli(p_.share_between)) continue;
-        const auto delay = static_cast<int32_t>(std::floor(d.exponential(1.0 / std::max(p_.share_delay, 1e-9))));
-        w.agenda.file(w.today + (p_.share_delay > 0 ? delay : 0), share_, e.child,
-                      static_cast<uint32_t>(b * kCategories + static_cast<size_t>(e.detail)));
-      }
-    }
-    if (seen) w.metrics.add_to(m_observed_, 1);
+    if (see(w, e.child, e.detail, d)) w.metrics.add_to(m_observed_, 1);
   }
   domestic_abuse_notifications(w);
   for (const AgendaEntry& e : w.agenda.due(w.today, share_)) {

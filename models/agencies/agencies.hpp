@@ -17,6 +17,7 @@ namespace sgsim::models {
 
 inline constexpr size_t kAgencies = 8;
 inline constexpr size_t kPolice = 0;  // index of police in kAgencyNames
+inline constexpr size_t kSchool = 1, kEmergencyDepartment = 3, kSexualHealth = 4, kCamhs = 5;
 inline constexpr std::array<const char*, kAgencies> kAgencyNames = {
     "police", "school", "gp", "emergency_department", "sexual_health", "camhs", "family", "housing_voluntary"};
 
@@ -54,6 +55,13 @@ class Agencies final : public Module {
   // The front door closed this agency's contact: it reports less readily (FD-9).
   void batted_back(const World& w, AgentId c, size_t agency);
   AgencyId id(size_t agency) const { return ids_[agency]; }
+  // Another module's event that an agency records (an exploitation harm it saw, a
+  // missing episode, an arrest), as a harm of `category` for its severity: the
+  // agency's own record, its sharing and its contact rule as for any event.
+  void notice(World& w, AgentId c, size_t agency, int32_t category, StreamId stream);
+  // A true harm event of `category`: each agency sees it with its share, records
+  // it and passes it on. True if any agency saw it.
+  bool see(World& w, AgentId c, int32_t category, Draws& d);
 
  private:
   // Far enough in the past that "days since" cannot overflow.

@@ -325,9 +325,26 @@ PlacementNeed Care::need(const World& w, AgentId c) const {
   n.disabled = w.children[disabled_][c] != 0;
   n.kin_available = w.children[kin_][c] != 0;
   if (w.children[notice_][c]) n.avoid = w.children[provider_][c];
-  // Until the exploitation module says who is at risk, older children with the
-  // highest needs stand in for them (EVIDENCE.md §2.8: markers peak at 12-15).
-  n.exploitation = n.age >= p_.exploitation_min_age && n.needs >= p_.exploitation_needs;
+  // The exploitation module says who is recognised as at risk; without it (care
+  // tested alone) older children with the highest needs stand in for them
+  // (EVIDENCE.md §2.8: markers peak at 12-15).
+  n.exploitation = exploitation_risk_ ? exploitation_risk_(c)
+                                      : n.age >= p_.exploitation_min_age && n.needs >= p_.exploitation_needs;
+  return n;
+}
+
+bool Care::meets_exploitation(const World& w, AgentId c) const {
+  const AgentId p = w.children[provider_][c];
+  return p != PlacementMarket::kNoProvider && market_.meets_exploitation(w, p);
+}
+
+int Care::recent_moves(const World& w, AgentId c, int32_t days) const {
+  if (!looked_after(w, c)) return 0;
+  int n = 0;
+  for (auto col : {placement_start_, start1_, start2_}) {
+    const int32_t s = w.children[col][c];
+    if (s != kNever && s > w.children[care_start_][c] && w.today - s < days) ++n;
+  }
   return n;
 }
 
@@ -377,6 +394,7 @@ void Care::exit(World& w, AgentId c, ExitReason reason) {
   w.metrics.add_to(m_ends_by_[static_cast<size_t>(reason)], 1);
   w.log(c, ev_exit_, static_cast<int32_t>(reason));
   w.metrics.add_to(m_days_ended_, w.today - w.children[care_start_][c]);
+  if (placement_hook_) placement_hook_(w, c);
   if (!w.children.active(c)) return;  // turned 18 or moved away: casework has closed the case
   if (reason == ExitReason::return_home) {
     // Reunification comes with a child-in-need plan (support after return home).
@@ -450,6 +468,7 @@ void Care::start_placement(World& w, AgentId c, const Match& m, bool planned) {
   }
   if (m.type == PlacementType::emergency || m.type == PlacementType::unregulated)
     w.agenda.file(w.today + static_cast<int32_t>(p_.retry_days), retry_, c, seq);
+  if (placement_hook_) placement_hook_(w, c);
 }
 
 bool Care::try_planned_move(World& w, AgentId c, StreamId stream, bool foster_only) {
@@ -585,6 +604,21 @@ void Care::adolescent_crisis(World& w, AgentId c) {
   enter(w, {c}, EntryRoute::adolescent_crisis, LegalStatus::s20, true);
 }
 
+// The carer or provider gives notice: the placement ends after the type's notice
+// period and the child moves, unplanned (PL-3; 7 days, 000_0a3acfabeaeb94cf.txt §3.51).
+void Care::give_notice(World& w, AgentId c) {
+  if (!looked_after(w, c) || w.children[notice_][c]) return;
+  const PlacementType t = placement(w, c);
+  w.children[notice_][c] = 1;
+  w.metrics.add_to(m_breakdowns_, 1);
+  w.log(c, ev_notice_, w.children[type_][c]);
+  w.children[needs_][c] = static_cast<float>(w.children[needs_][c] * p_.needs_after_breakdown);
+  if (t == PlacementType::kinship) w.children[kin_][c] = 0;
+  const double notice = market_.params(t).notice_days;
+  w.agenda.file(w.today + std::max(1, static_cast<int32_t>(notice)), move_due_, c, w.children[seq_][c]);
+  consider_secure(w, c);
+}
+
 void Care::daily(World& w) {
   // Children who left the area's child population: turned 18 (leaving care) or moved away.
   for (AgentId c : w.children.departures()) {
@@ -603,18 +637,8 @@ void Care::daily(World& w) {
   const auto current = [&](const AgendaEntry& e) {
     return w.children.active(e.id) && looked_after(w, e.id) && w.children[seq_][e.id] == e.payload;
   };
-  for (const AgendaEntry& e : w.agenda.due(w.today, breakdown_)) {
-    if (!current(e) || w.children[notice_][e.id]) continue;
-    const AgentId c = e.id;
-    w.children[notice_][c] = 1;
-    w.metrics.add_to(m_breakdowns_, 1);
-    w.log(c, ev_notice_, w.children[type_][c]);
-    w.children[needs_][c] = static_cast<float>(w.children[needs_][c] * p_.needs_after_breakdown);
-    if (placement(w, c) == PlacementType::kinship) w.children[kin_][c] = 0;
-    const double notice = market_.params(placement(w, c)).notice_days;
-    w.agenda.file(w.today + std::max(1, static_cast<int32_t>(notice)), move_due_, c, e.payload);
-    consider_secure(w, c);
-  }
+  for (const AgendaEntry& e : w.agenda.due(w.today, breakdown_))
+    if (current(e)) give_notice(w, e.id);
   for (const AgendaEntry& e : w.agenda.due(w.today, move_due_))
     if (current(e)) place(w, {e.id}, false, kMove);
   for (const AgendaEntry& e : w.agenda.due(w.today, retry_)) {

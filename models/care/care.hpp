@@ -10,6 +10,7 @@
 // of an emergency bed); reviews that return children home; secure care from a
 // national pool with a waiting list; leaving care at 18; and the cost ledger.
 #include <deque>
+#include <functional>
 
 #include "models/care/commissioning.hpp"
 #include "models/care/leaving_care.hpp"
@@ -86,6 +87,25 @@ class Care final : public Module {
   PlacementType placement(const World& w, AgentId c) const { return static_cast<PlacementType>(w.children[type_][c]); }
   AgentId provider(const World& w, AgentId c) const { return w.children[provider_][c]; }
   Commissioning& commissioning() { return commissioning_; }
+  int32_t placement_start(const World& w, AgentId c) const { return w.children[placement_start_][c]; }
+  bool away(const World& w, AgentId c) const { return w.children[away_][c] != 0; }
+  double distance(const World& w, AgentId c) const { return w.children[distance_][c]; }
+  bool disabled(const World& w, AgentId c) const { return w.children[disabled_][c] != 0; }
+  // The placement's provider can care for a child at risk of exploitation.
+  bool meets_exploitation(const World& w, AgentId c) const;
+  // Moves (placement starts after the first of this period) in the last `days` days.
+  int recent_moves(const World& w, AgentId c, int32_t days) const;
+  const IndexSet& in_care() const { return in_care_; }
+
+  // The exploitation module's links (serial phases only). Who is recognised as at
+  // risk of exploitation (matching then looks for carers who can meet it); a
+  // placement began or the child left care; the carer gives notice after missing
+  // episodes (PL-3); secure accommodation sought for an exploited child who keeps
+  // going missing (PL-7), without waiting for a third placement.
+  void set_exploitation_risk(std::function<bool(AgentId)> f) { exploitation_risk_ = std::move(f); }
+  void set_placement_hook(std::function<void(World&, AgentId)> f) { placement_hook_ = std::move(f); }
+  void give_notice(World& w, AgentId c);
+  bool seek_secure(World& w, AgentId c);
 
  private:
   // Entry and exit.
@@ -103,6 +123,7 @@ class Care final : public Module {
   void review(World& w, AgentId c);
   // Secure care (secure_care.cpp).
   void consider_secure(World& w, AgentId c);
+  void apply_for_secure(World& w, AgentId c);
   void admit_to_secure(World& w);
   void secure_order_ends(World& w, AgentId c);
   // The day's work.
@@ -125,6 +146,8 @@ class Care final : public Module {
   PlacementMarket market_;
   Commissioning commissioning_;
   LeavingCare leaving_;
+  std::function<bool(AgentId)> exploitation_risk_;
+  std::function<void(World&, AgentId)> placement_hook_;
   Params p_;
 
   Col<uint8_t> legal_, route_, type_, away_, planned_, kin_, notice_, disabled_;

@@ -93,6 +93,7 @@ class PlacementMarket {
 
   PlacementType type(const World& w, AgentId p) const { return static_cast<PlacementType>(w.providers[type_][p]); }
   uint8_t grade(const World& w, AgentId p) const { return w.providers[grade_][p]; }
+  bool meets_exploitation(const World& w, AgentId p) const { return w.providers[exploitation_][p] != 0; }
   uint16_t places(const World& w, AgentId p) const { return w.providers[places_][p]; }
   uint16_t occupied(const World& w, AgentId p) const { return w.providers[occupied_][p]; }
   bool open(const World& w, AgentId p) const { return w.providers.active(p) && w.providers[open_day_][p] <= w.today; }

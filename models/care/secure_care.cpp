@@ -18,6 +18,17 @@ void Care::consider_secure(World& w, AgentId c) {
   // missing escalated through placement after placement before the order,
   // 000_0a3acfabeaeb94cf.txt §3.27-§3.41).
   if (!three_in_a_year(w, c)) return;
+  apply_for_secure(w, c);
+}
+
+bool Care::seek_secure(World& w, AgentId c) {
+  if (!looked_after(w, c) || placement(w, c) == PlacementType::secure || w.children[secure_since_][c] != kNever) return false;
+  if (age(w, c) < p_.secure_min_age) return false;
+  apply_for_secure(w, c);
+  return true;
+}
+
+void Care::apply_for_secure(World& w, AgentId c) {
   w.metrics.add_to(m_secure_applications_, 1);
   if (!w.rng.draws(kSecure, c, w.today).bernoulli(p_.secure_granted)) {
     w.metrics.add_to(m_secure_refused_, 1);
