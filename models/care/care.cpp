@@ -24,10 +24,10 @@ void Care::declare_parameters(ParamDeclarer& d) {
   commissioning_.declare_parameters(d);
   leaving_.declare_parameters(d);
   const char* fit = "fitted to children starting to be looked after and looked after at 31 March (DfE 2024; docs/calibration.md)";
-  d.real(p_.proceedings_threshold, {"thresholds.proceedings", "concern points", 12.5, 0, 100,
+  d.real(p_.proceedings_threshold, {"thresholds.proceedings", "concern points", 12.7, 0, 100,
                                     "judged estimate at a conference or review above which care proceedings start",
                                     Provenance::fitted, fit});
-  d.real(p_.s20_threshold, {"thresholds.s20", "concern points", 10.8, 0, 100,
+  d.real(p_.s20_threshold, {"thresholds.s20", "concern points", 11.0, 0, 100,
                             "judged estimate at a child-in-need review above which accommodation under s20 is offered",
                             Provenance::fitted, fit});
   d.real(p_.emergency_threshold, {"thresholds.emergency", "concern points", 20.0, 0, 200,
@@ -114,7 +114,7 @@ void Care::declare_parameters(ParamDeclarer& d) {
   d.real(p_.exploitation_needs, {"needs.exploitation_threshold", "needs points", 3.0, 0, 100,
                                   "a child of 12 or over with needs at least this needs a provider able to care for a "
                                   "child at risk of exploitation", Provenance::placeholder,
-                                  "stands in for the exploitation stage until that module exists; specialist carers "
+                                  "besides children the exploitation module flags, placement teams plan for the oldest, highest-needs children as at risk; specialist carers "
                                   "scarce (002_5db1e8f627105674.txt ¶43)"});
   d.integer(p_.exploitation_min_age, {"needs.exploitation_min_age", "years", 12, 0, 17,
                                       "youngest age at which a high needs score counts as exploitation risk",
@@ -154,13 +154,13 @@ void Care::declare_parameters(ParamDeclarer& d) {
                                     "a review moves a child out of a placement graded inadequate when another is found",
                                     Provenance::seed,
                                     "as-was: kept for lack of choice (000_0a3acfabeaeb94cf.txt §3.46; EVIDENCE.md LV-54)"});
-  d.real(p_.move_on_to_supported, {"move_on_to_supported", "probability per review", 0.8, 0, 1,
+  d.real(p_.move_on_to_supported, {"move_on_to_supported", "probability per review", 0.4, 0, 1,
                                     "a 16 or 17 year old in a children's home or a last-resort placement moves on to "
                                     "supported accommodation at a review, if there is a place",
                                     Provenance::fitted,
                                     "fitted to the supported-accommodation share (DESIGN.md §8); moves to semi-independent "
                                     "settings at 16 (000_0a3acfabeaeb94cf.txt §3.21; 004_cfad9db42d4b51c9.txt ¶4.4.6)"});
-  d.real(p_.move_on_from_foster, {"move_on_from_foster", "probability per review", 1.0, 0, 1,
+  d.real(p_.move_on_from_foster, {"move_on_from_foster", "probability per review", 0.5, 0, 1,
                                    "a 16 or 17 year old in foster care moves on to supported accommodation at a review, "
                                    "if there is a place", Provenance::fitted,
                                    "fitted to the supported-accommodation share of the placement mix (DESIGN.md §8)"});
@@ -325,11 +325,11 @@ PlacementNeed Care::need(const World& w, AgentId c) const {
   n.disabled = w.children[disabled_][c] != 0;
   n.kin_available = w.children[kin_][c] != 0;
   if (w.children[notice_][c]) n.avoid = w.children[provider_][c];
-  // The exploitation module says who is recognised as at risk; without it (care
-  // tested alone) older children with the highest needs stand in for them
-  // (EVIDENCE.md §2.8: markers peak at 12-15).
-  n.exploitation = exploitation_risk_ ? exploitation_risk_(c)
-                                      : n.age >= p_.exploitation_min_age && n.needs >= p_.exploitation_needs;
+  // Carers who can meet exploitation are sought for a child the exploitation
+  // module has flagged as at risk, and for older children with the highest needs,
+  // whom placement teams plan for as at risk (EVIDENCE.md §2.8: markers peak at 12-15).
+  n.exploitation = (exploitation_risk_ && exploitation_risk_(c)) ||
+                   (n.age >= p_.exploitation_min_age && n.needs >= p_.exploitation_needs);
   return n;
 }
 

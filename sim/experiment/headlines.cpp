@@ -25,9 +25,13 @@ const std::vector<Headline>& headline_definitions() {
       {"placement_moves", "placement moves", "placement_moves", "", 1.0, "moves a year", true},
       {"out_of_area_share", "share of children looked after placed out of area", "out_of_area", "cla_open", 1.0,
        "share", true},
-      // The missing and exploitation model adds: missing episodes, days exploited.
-      {"missing_episodes", "missing episodes", "missing_episodes", "", 1.0, "episodes a year", true},
-      {"days_exploited", "child-days exploited", "children_exploited", "", kDaysPerYear, "child-days a year", true},
+      // Missing and exploitation: true episodes, true harm and days exploited beside
+      // what the system records (EVIDENCE.md §5: never rank on observed activity alone).
+      {"missing_episodes", "missing episodes (true)", "missing_true", "", 1.0, "episodes a year", true},
+      {"harm_exploitation", "true harm events of exploitation", "harm_exploitation", "", 1.0, "events a year", true},
+      {"days_exploited", "child-days exploited (true)", "exploited", "", kDaysPerYear, "child-days a year", true},
+      {"exploitation_recognised", "children newly flagged as at risk of exploitation (recorded)",
+       "exploitation_recognised", "", 1.0, "children a year", false},
       {"caseload", "mean caseload of a social worker", "caseload_mean", "", 1.0, "cases", true},
       {"cost", "total cost", "cost", "", 1.0, "£ a year", true},
   };

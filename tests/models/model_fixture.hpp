@@ -34,6 +34,14 @@ inline std::vector<std::pair<std::string, ParamValue>> without_care(std::vector<
   return v;
 }
 
+// No missing episodes and no exploitation: for tests of other modules whose
+// agencies must hear of nothing else.
+inline std::vector<std::pair<std::string, ParamValue>> without_exploitation(std::vector<std::pair<std::string, ParamValue>> v) {
+  v.push_back({"exploitation.missing.rate", std::vector<double>{0.0, 0.0, 0.0}});
+  v.push_back({"exploitation.targeting.rate", 0.0});
+  return v;
+}
+
 inline size_t metric_index(World& w, const std::string& name) {
   for (size_t i = 0; i < w.metrics.size(); ++i)
     if (w.metrics.info()[i].name == name) return i;

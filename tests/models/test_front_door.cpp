@@ -22,7 +22,7 @@ const auto& kAgencyList = models::kAgencyNames;
 // p (binomial, 5 sd), and only that agency makes contacts.
 TEST(FrontDoor, AgenciesSeeTheConfiguredShareOfHarm) {
   const double p = 0.3;
-  auto v = whole_system(40000, 365);
+  auto v = without_exploitation(whole_system(40000, 365));  // its arrests and flags reach the police
   for (const char* a : kAgencyList) v.push_back({std::string("agencies.") + a + ".sees", std::vector<double>(4, 0.0)});
   v.push_back({"agencies.gp.sees", std::vector<double>(4, p)});
   v.push_back({"agencies.sharing.between_agencies", 0.0});
