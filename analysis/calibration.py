@@ -52,6 +52,10 @@ TARGETS = [
     ("weekly cost: agency foster (2020 £)", "cost_placements_ifa_foster", "weekly:2020", 820.0, "cla_ifa_foster"),
     ("weekly cost: in-house foster, all-in (2017 £)", "cost_placements_in_house_foster", "weekly:2017", 650.0,
      "cla_in_house_foster"),
+    # Children missing education (DfE, about 34,000 at a time in 2023/24). The
+    # missing-episode rows are checks below: a few children with very many
+    # episodes make them too noisy at 1% of England for a ±10% band.
+    ("children missing education per 10k", "missing_education", "stock10k", 28.0, None),
 ]
 
 # Shares under 10% (placed with parents, other, secure) are small counts at 1%
@@ -98,6 +102,22 @@ CHECKS = [
     ("care leavers' accommodation failures per 10k", "care_leaver_accommodation_failures", "rate10k", None, ""),
     ("spend on placements per child looked after per year (£, price year)", "cost_placements", "turnover", "cla_open", ""),
     ("total spend per 10k children per year (£, price year)", "cost", "rate10k", None, ""),
+    ("missing incidents of looked-after children per 10k", "missing_true_looked_after", "rate10k", None,
+     "DfE 2024/25: 86,900, ~72 per 10k"),
+    ("missing episodes reported to police per 10k", "missing_reported", "rate10k", None,
+     "NCA: ~210,000 child incidents a year (UK), ~150 per 10k"),
+    ("missing episodes per 10k (true)", "missing_true", "rate10k", None, ""),
+    ("share of episodes reported to police", "missing_reported", "share", "missing_true", "up to 7 in 10 never reported"),
+    ("episodes per child who went missing", "missing_true", "share", "missing_children", "police ~2.9; DfE looked after 6.8"),
+    ("foster share of looked-after episodes", "missing_true_foster", "share", "missing_true_looked_after", "DfE 2020/21 25%"),
+    ("mean episode length (days)", "missing_duration_days", "share", "missing_true", "90% within 2 days"),
+    ("return-home interviews per return due", "rhi_done", "share", "rhi_due", "~50%"),
+    ("children starting to be exploited per 10k", "exploitation_starts", "rate10k", None, ""),
+    ("children exploited per 10k (at a time)", "exploited", "stock10k", None, ""),
+    ("children newly flagged at risk of exploitation per 10k", "exploitation_recognised", "rate10k", None,
+     "CIN census CSE+CCE factors ~23 (assessments)"),
+    ("mean days from first exploitation to recognition", "recognition_days", "share", "recognitions_of_exploited", ""),
+    ("share of exploited children flagged", "exploited_recognised", "stockshare", "exploited", ""),
 ]
 
 AGENCIES = ["police", "school", "gp", "emergency_department", "sexual_health", "camhs", "family",
@@ -119,12 +139,21 @@ class Derived:
     def __init__(self, ts):
         self.ts = ts
 
+    # Looked-after missing episodes (DfE counts them over every placement) and
+    # the foster part of them.
+    LOOKED_AFTER = ["kinship", "in_house_foster", "ifa_foster", "childrens_home", "supported", "with_parents",
+                    "secure", "other"]
+    FOSTER = ["kinship", "in_house_foster", "ifa_foster"]
+
     def __contains__(self, name):
-        return name == "permanent_workers" or name in self.ts
+        return name in ("permanent_workers", "missing_true_looked_after", "missing_true_foster") or name in self.ts
 
     def __getitem__(self, name):
         if name == "permanent_workers":
             return self.ts["social_workers"][:] - self.ts["agency_workers"][:]
+        if name in ("missing_true_looked_after", "missing_true_foster"):
+            where = self.LOOKED_AFTER if name == "missing_true_looked_after" else self.FOSTER
+            return sum(self.ts["missing_true_" + w][:] for w in where)
         return self.ts[name]
 
 
@@ -166,7 +195,7 @@ def measure(group, metric, kind, denominator):
 
 def evaluate(group):
     """Every target row and every check, as plain dicts."""
-    ts = group["timeseries"]
+    ts = Derived(group["timeseries"])
     rows = []
     for label, metric, kind, target, den in TARGETS:
         mean, sd = measure(group, metric, kind, den)
