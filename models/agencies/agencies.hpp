@@ -74,6 +74,7 @@ class Agencies final : public Module {
   const Record* find(AgentId c, size_t a) const;
   void decay(Record& r, int32_t today) const;
   void record(World& w, AgentId c, size_t a, int32_t category, Draws& d);
+  bool observe(World& w, AgentId c, int32_t category, Draws& d);
   void domestic_abuse_notifications(World& w);
   void daily(World& w);
 
@@ -84,6 +85,7 @@ class Agencies final : public Module {
   std::unordered_map<uint64_t, Record> records_;  // sparse: most children are never seen by anyone
   std::array<AgencyId, kAgencies> ids_{};
   AgendaKind contact_, share_;
+  int32_t earliest_ = 0;  // days: 1 while a later module records (today's contacts are already read)
   MetricId m_observed_, m_da_notifications_;
   std::array<MetricId, kAgencies> m_contacts_by_{};
 };

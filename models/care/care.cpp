@@ -154,13 +154,13 @@ void Care::declare_parameters(ParamDeclarer& d) {
                                     "a review moves a child out of a placement graded inadequate when another is found",
                                     Provenance::seed,
                                     "as-was: kept for lack of choice (000_0a3acfabeaeb94cf.txt §3.46; EVIDENCE.md LV-54)"});
-  d.real(p_.move_on_to_supported, {"move_on_to_supported", "probability per review", 0.4, 0, 1,
+  d.real(p_.move_on_to_supported, {"move_on_to_supported", "probability per review", 0.3, 0, 1,
                                     "a 16 or 17 year old in a children's home or a last-resort placement moves on to "
                                     "supported accommodation at a review, if there is a place",
                                     Provenance::fitted,
                                     "fitted to the supported-accommodation share (DESIGN.md §8); moves to semi-independent "
                                     "settings at 16 (000_0a3acfabeaeb94cf.txt §3.21; 004_cfad9db42d4b51c9.txt ¶4.4.6)"});
-  d.real(p_.move_on_from_foster, {"move_on_from_foster", "probability per review", 0.5, 0, 1,
+  d.real(p_.move_on_from_foster, {"move_on_from_foster", "probability per review", 0.4, 0, 1,
                                    "a 16 or 17 year old in foster care moves on to supported accommodation at a review, "
                                    "if there is a place", Provenance::fitted,
                                    "fitted to the supported-accommodation share of the placement mix (DESIGN.md §8)"});

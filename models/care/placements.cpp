@@ -24,11 +24,11 @@ const std::array<Defaults, kPlacementTypes> kDefaults = {{
   // kinship: allowance and support; no provider rows
   {{260, 2024, 1, 0, 17, 2.0, 0.15, 14, 0.3, 0, 0.85, 1, 25, 0, 0, 0, 1, {}},
    Provenance::national, "DfE national minimum fostering allowance 2024-25 (about £180-£315 a week by age) plus support"},
-  {{650, 2017, 3, 0, 17, 1.6, 0.25, 28, 0.1, 18.5, 0.9, 1.5, 25, 0.3, 0.05, 0, 1, {0.10, 0.70, 0.18, 0.02}},
+  {{650, 2017, 3, 0, 17, 1.6, 0.25, 28, 0.1, 18.5, 0.9, 1.5, 25, 0.3, 0.1, 0, 1, {0.10, 0.70, 0.18, 0.02}},
    Provenance::national, "PSSRU Unit Costs 2017: foster care, all-in, about £650 a week (DESIGN.md §8)"},
   {{1000, 2017, 4, 5, 17, 4.0, 0.2, 28, 0.08, 1.0, 0.8, 1, 40, 0.3, 1.0, 0, 1, {0.10, 0.70, 0.18, 0.02}},
    Provenance::placeholder, "order of a specialist or treatment foster placement; no national figure"},
-  {{820, 2020, 5, 0, 17, 2.0, 0.25, 28, 0.1, 21.5, 0.55, 1.5, 30, 0.3, 0.05, 0, 0.9, {0.16, 0.70, 0.12, 0.02}},
+  {{820, 2020, 5, 0, 17, 2.0, 0.25, 28, 0.1, 21.5, 0.55, 1.5, 30, 0.3, 0.15, 0, 0.9, {0.16, 0.70, 0.12, 0.02}},
    Provenance::national, "CMA children's social care market study (2022): independent fostering about £820 a week in 2020"},
   {{5800, 2023, 6, 8, 17, 10.0, 0.5, 7, 0.2, 1.6, 0.9, 4, 50, 0.3, 0.5, 0, 1, {0.18, 0.62, 0.17, 0.03}},
    Provenance::placeholder, "own homes cost about the private price per place; paid for every place, used or not"},
@@ -122,7 +122,9 @@ void PlacementMarket::declare_parameters(ParamDeclarer& d) {
     d.real(p.exploitation_share, {k + "exploitation_share", "share", def.exploitation_share, 0, 1,
                                   "providers able to care for a child at risk of exploitation",
                                   Provenance::placeholder,
-                                  "specialist carers scarce (002_5db1e8f627105674.txt ¶43; 004_cfad9db42d4b51c9.txt ¶5.2.11)"});
+                                  "specialist carers scarce (002_5db1e8f627105674.txt ¶43; 004_cfad9db42d4b51c9.txt ¶5.2.11); "
+                                  "foster shares set with the placement mix once children flagged by the exploitation "
+                                  "module need such carers (docs/calibration.md)"});
     d.real(p.block_share, {k + "block_share", "share", def.block_share, 0, 1,
                            "places bought on a block contract: paid for whether used or not, at the block price",
                            Provenance::user, "a commissioning choice (CMA 2022)"});
