@@ -140,7 +140,7 @@ void Agencies::batted_back(const World& w, AgentId c, size_t a) {
   }
 }
 
-void Agencies::record(World& w, AgentId c, size_t a, int32_t category, Draws& d) {
+void Agencies::record(World& w, AgentId c, size_t a, int32_t category, Draws& d, int32_t earliest) {
   const double sev = casework_.severity(category);
   Record& r = records_[static_cast<uint64_t>(c) * kAgencies + a];
   decay(r, w.today);
@@ -158,7 +158,7 @@ void Agencies::record(World& w, AgentId c, size_t a, int32_t category, Draws& d)
       d.bernoulli(ap.contact_probability)) {
     r.last_contact = w.today;
     const auto delay = static_cast<int32_t>(std::floor(d.exponential(1.0 / std::max(ap.contact_delay, 1e-9))));
-    w.agenda.file(w.today + std::max(earliest_, ap.contact_delay > 0 ? delay : 0), contact_, c, static_cast<uint32_t>(a));
+    w.agenda.file(w.today + std::max(earliest, ap.contact_delay > 0 ? delay : 0), contact_, c, static_cast<uint32_t>(a));
     w.metrics.add_to(m_contacts_by_[a], 1);
   }
 }
@@ -167,22 +167,15 @@ void Agencies::record(World& w, AgentId c, size_t a, int32_t category, Draws& d)
 // they file cannot be read today, so it arrives tomorrow at the earliest.
 void Agencies::notice(World& w, AgentId c, size_t agency, int32_t category, StreamId stream) {
   Draws d = w.rng.draws(stream, static_cast<uint64_t>(c) * kAgencies + agency, w.today);
-  earliest_ = 1;
-  record(w, c, agency, category, d);
-  earliest_ = 0;
+  record(w, c, agency, category, d, kLater);
 }
 
-bool Agencies::see(World& w, AgentId c, int32_t category, Draws& d) {
-  earliest_ = 1;
-  const bool seen = observe(w, c, category, d);
-  earliest_ = 0;
-  return seen;
-}
+bool Agencies::see(World& w, AgentId c, int32_t category, Draws& d) { return observe(w, c, category, d, kLater); }
 
 // Each agency sees a true harm event with its share for the category (within its
 // age range), records it, and passes it to other agencies with a probability and
 // a delay. True if any agency saw it.
-bool Agencies::observe(World& w, AgentId c, int32_t category, Draws& d) {
+bool Agencies::observe(World& w, AgentId c, int32_t category, Draws& d, int32_t earliest) {
   const int age = Population::age_years(w, w.children[pop_.columns().birth_day][c], w.today);
   bool seen = false;
   for (size_t a = 0; a < kAgencies; ++a) {
@@ -190,11 +183,11 @@ bool Agencies::observe(World& w, AgentId c, int32_t category, Draws& d) {
     const bool sees = age >= ap.min_age && age <= ap.max_age && d.bernoulli(ap.sees[static_cast<size_t>(category)]);
     if (!sees) continue;
     seen = true;
-    record(w, c, a, category, d);
+    record(w, c, a, category, d, earliest);
     for (size_t b = 0; b < kAgencies; ++b) {
       if (b == a || !d.bernoulli(p_.share_between)) continue;
       const auto delay = static_cast<int32_t>(std::floor(d.exponential(1.0 / std::max(p_.share_delay, 1e-9))));
-      w.agenda.file(w.today + std::max(earliest_, p_.share_delay > 0 ? delay : 0), share_, c,
+      w.agenda.file(w.today + std::max(earliest, p_.share_delay > 0 ? delay : 0), share_, c,
                     static_cast<uint32_t>(b * kCategories + static_cast<size_t>(category)));
     }
   }

@@ -17,7 +17,7 @@ namespace sgsim::models {
 
 inline constexpr size_t kAgencies = 8;
 inline constexpr size_t kPolice = 0;  // index of police in kAgencyNames
-inline constexpr size_t kSchool = 1, kEmergencyDepartment = 3, kSexualHealth = 4, kCamhs = 5;
+inline constexpr size_t kSchool = 1, kGp = 2, kEmergencyDepartment = 3, kSexualHealth = 4, kCamhs = 5;
 inline constexpr std::array<const char*, kAgencies> kAgencyNames = {
     "police", "school", "gp", "emergency_department", "sexual_health", "camhs", "family", "housing_voluntary"};
 
@@ -73,8 +73,10 @@ class Agencies final : public Module {
   Record* find(AgentId c, size_t a);
   const Record* find(AgentId c, size_t a) const;
   void decay(Record& r, int32_t today) const;
-  void record(World& w, AgentId c, size_t a, int32_t category, Draws& d);
-  bool observe(World& w, AgentId c, int32_t category, Draws& d);
+  // `earliest`: the first day, from today, a contact or share may be filed for.
+  void record(World& w, AgentId c, size_t a, int32_t category, Draws& d, int32_t earliest = 0);
+  bool observe(World& w, AgentId c, int32_t category, Draws& d, int32_t earliest = 0);
+  static constexpr int32_t kLater = 1;  // a later module's event: today's contacts are already read
   void domestic_abuse_notifications(World& w);
   void daily(World& w);
 
@@ -85,7 +87,6 @@ class Agencies final : public Module {
   std::unordered_map<uint64_t, Record> records_;  // sparse: most children are never seen by anyone
   std::array<AgencyId, kAgencies> ids_{};
   AgendaKind contact_, share_;
-  int32_t earliest_ = 0;  // days: 1 while a later module records (today's contacts are already read)
   MetricId m_observed_, m_da_notifications_;
   std::array<MetricId, kAgencies> m_contacts_by_{};
 };

@@ -348,6 +348,16 @@ int Care::recent_moves(const World& w, AgentId c, int32_t days) const {
   return n;
 }
 
+int32_t Care::next_move_leaves(const World& w, AgentId c, int32_t days) const {
+  int32_t next = w.today + static_cast<int32_t>(Draws::kNeverDays);
+  if (!looked_after(w, c)) return next;
+  for (auto col : {placement_start_, start1_, start2_}) {
+    const int32_t s = w.children[col][c];
+    if (s != kNever && s > w.children[care_start_][c] && s + days > w.today) next = std::min(next, s + days);
+  }
+  return next;
+}
+
 void Care::set_legal(World& w, AgentId c, LegalStatus s) {
   uint8_t& now = w.children[legal_][c];
   // A change of legal status starts a new SSDA903 episode, so the log keeps it.

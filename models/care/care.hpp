@@ -95,6 +95,8 @@ class Care final : public Module {
   bool meets_exploitation(const World& w, AgentId c) const;
   // Moves (placement starts after the first of this period) in the last `days` days.
   int recent_moves(const World& w, AgentId c, int32_t days) const;
+  // The next day on which one of those moves leaves the window (a day past any run if none).
+  int32_t next_move_leaves(const World& w, AgentId c, int32_t days) const;
   const IndexSet& in_care() const { return in_care_; }
 
   // The exploitation module's links (serial phases only). Who is recognised as at
@@ -160,6 +162,8 @@ class Care final : public Module {
   EventKind ev_entry_, ev_placement_, ev_notice_, ev_exit_, ev_legal_;
   IndexSet in_care_;
   std::deque<std::pair<AgentId, int32_t>> secure_queue_;  // child, day applied
+  int32_t applied_day_ = kNever;                            // children who applied for secure on that day
+  std::vector<AgentId> applied_today_;
 
   MetricId m_open_, m_starts_, m_ends_, m_days_ended_, m_moves_, m_breakdowns_, m_out_of_area_, m_distance_,
       m_three_moves_, m_inadequate_, m_proceedings_, m_care_orders_, m_placement_orders_, m_sgo_, m_crises_,

@@ -46,6 +46,10 @@ inline constexpr bool has_providers(PlacementType t) {
          t == PlacementType::ifa_foster || t == PlacementType::la_home || t == PlacementType::private_home ||
          t == PlacementType::supported || t == PlacementType::secure;
 }
+// Children's homes and supported accommodation: children live with others there.
+inline constexpr bool is_group_living(PlacementType t) {
+  return t == PlacementType::la_home || t == PlacementType::private_home || t == PlacementType::supported;
+}
 inline constexpr bool is_foster(PlacementType t) {
   return t == PlacementType::kinship || t == PlacementType::in_house_foster ||
          t == PlacementType::specialist_foster || t == PlacementType::ifa_foster;

@@ -4,6 +4,8 @@
 // the needs last; then a step-down placement (000_0a3acfabeaeb94cf.txt §3.41-§3.46:
 // order, placement two days later, reviews, step-down to an inadequate placement;
 // 002_5db1e8f627105674.txt ¶157: requests declined).
+#include <algorithm>
+
 #include "models/care/care.hpp"
 
 namespace sgsim::models {
@@ -28,7 +30,15 @@ bool Care::seek_secure(World& w, AgentId c) {
   return true;
 }
 
+// One application a child a day, whichever route asks (a breakdown's notice and
+// the exploitation route can both ask on the same day).
 void Care::apply_for_secure(World& w, AgentId c) {
+  if (applied_day_ != w.today) {
+    applied_day_ = w.today;
+    applied_today_.clear();
+  }
+  if (std::find(applied_today_.begin(), applied_today_.end(), c) != applied_today_.end()) return;
+  applied_today_.push_back(c);
   w.metrics.add_to(m_secure_applications_, 1);
   if (!w.rng.draws(kSecure, c, w.today).bernoulli(p_.secure_granted)) {
     w.metrics.add_to(m_secure_refused_, 1);
