@@ -108,7 +108,9 @@ CHECKS = [
      "NCA: ~210,000 child incidents a year (UK), ~150 per 10k"),
     ("missing episodes per 10k (true)", "missing_true", "rate10k", None, ""),
     ("share of episodes reported to police", "missing_reported", "share", "missing_true", "up to 7 in 10 never reported"),
-    ("episodes per child who went missing", "missing_true", "share", "missing_children", "police ~2.9; DfE looked after 6.8"),
+    ("episodes per child who went missing", "missing_true", "share", "missing_children", "police ~2.9 (reported)"),
+    ("episodes per looked-after child who went missing", "missing_true_looked_after", "share",
+     "missing_children_looked_after", "DfE 2024/25: 6.8"),
     ("foster share of looked-after episodes", "missing_true_foster", "share", "missing_true_looked_after", "DfE 2020/21 25%"),
     ("mean episode length (days)", "missing_duration_days", "share", "missing_true", "90% within 2 days"),
     ("return-home interviews per return due", "rhi_done", "share", "rhi_due", "~50%"),
@@ -145,15 +147,19 @@ class Derived:
                     "secure", "other"]
     FOSTER = ["kinship", "in_house_foster", "ifa_foster"]
 
+    DERIVED = {"missing_true_looked_after": ("missing_true_", LOOKED_AFTER),
+               "missing_true_foster": ("missing_true_", FOSTER),
+               "missing_children_looked_after": ("missing_children_", LOOKED_AFTER)}
+
     def __contains__(self, name):
-        return name in ("permanent_workers", "missing_true_looked_after", "missing_true_foster") or name in self.ts
+        return name == "permanent_workers" or name in self.DERIVED or name in self.ts
 
     def __getitem__(self, name):
         if name == "permanent_workers":
             return self.ts["social_workers"][:] - self.ts["agency_workers"][:]
-        if name in ("missing_true_looked_after", "missing_true_foster"):
-            where = self.LOOKED_AFTER if name == "missing_true_looked_after" else self.FOSTER
-            return sum(self.ts["missing_true_" + w][:] for w in where)
+        if name in self.DERIVED:
+            prefix, where = self.DERIVED[name]
+            return sum(self.ts[prefix + w][:] for w in where)
         return self.ts[name]
 
 
