@@ -71,6 +71,10 @@ class Care final : public Module {
   void declare_parameters(ParamDeclarer&) override;
   void declare_state(World&) override;
   void initialise(World&) override;
+  void parameters_changed(World& w) override {
+    market_.parameters_changed();
+    commissioning_.parameters_changed(w);
+  }
   void plan_day(DayPlan&) override;
 
   // Hooks for the decisions that can lead into care (serial phases only).

@@ -91,7 +91,7 @@ void Commissioning::file_deregistration(World& w, AgentId p) {
 void Commissioning::initialise(World& w) {
   for (AgentId p = 0; p < w.providers.rows(); ++p)
     if (w.providers.active(p) && market_.type(w, p) == PlacementType::in_house_foster) file_deregistration(w, p);
-  eoc_places_ = p_.eoc_capacity * w.scale;
+  parameters_changed(w);
 }
 
 void Commissioning::daily(World& w) {

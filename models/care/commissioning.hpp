@@ -24,6 +24,7 @@ class Commissioning {
   void declare_parameters(ParamDeclarer&);
   void declare_state(World&, Finance&);
   void initialise(World&);
+  void parameters_changed(World& w) { eoc_places_ = p_.eoc_capacity * w.scale; }
   void daily(World&);       // approvals, deregistrations, homes opening and closing
   void accounting(World&);  // stocks and commissioning costs
 

@@ -199,13 +199,18 @@ AgentId PlacementMarket::add_provider(World& w, PlacementType t, uint16_t places
   return p;
 }
 
-void PlacementMarket::initialise(World& w) {
+// The matching policy's last resort and the order of preference (again in a branch).
+void PlacementMarket::parameters_changed() {
   policy_.last_resort = last_resort_text_ == "unregulated" ? LastResort::unregulated : LastResort::emergency;
   ranked_.clear();
   for (size_t i = 0; i < kPlacementTypes; ++i)
     if (types_[i].rank > 0) ranked_.push_back(static_cast<PlacementType>(i));
   std::stable_sort(ranked_.begin(), ranked_.end(),
                    [this](PlacementType a, PlacementType b) { return params(a).rank < params(b).rank; });
+}
+
+void PlacementMarket::initialise(World& w) {
+  parameters_changed();
   // Supply is per 10,000 children of the simulated population (so --scale keeps rates).
   const double kids = static_cast<double>(w.children.active_count());
   Draws d = w.rng.draws(kSupply, kSupplyAgent, 0);

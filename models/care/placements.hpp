@@ -73,6 +73,7 @@ class PlacementMarket {
   void declare_state(World&);
   // The starting supply, scaled to the simulated population.
   void initialise(World&);
+  void parameters_changed();
 
   // The best placement the policy allows for `need`, or nothing (a last resort is the caller's).
   std::optional<Match> find(World& w, const PlacementNeed& need, StreamId stream, AgentId child);

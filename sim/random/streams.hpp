@@ -33,8 +33,9 @@ class Draws {
  public:
   using result_type = uint64_t;
 
-  Draws(const Philox::key_type& key, uint64_t agent, int64_t day)
-      : key_(key), ctr_{{agent, static_cast<uint64_t>(day), 0, 0}} {}
+  // `continuation` is 0 but in a branch's continuation of a run (RandomStreams::fork).
+  Draws(const Philox::key_type& key, uint64_t agent, int64_t day, uint64_t continuation = 0)
+      : key_(key), ctr_{{agent, static_cast<uint64_t>(day), 0, continuation}} {}
 
   static constexpr result_type min() { return 0; }
   static constexpr result_type max() { return std::numeric_limits<result_type>::max(); }
@@ -114,7 +115,17 @@ class RandomStreams {
 
   Draws draws(StreamId stream, uint64_t agent, int64_t day) const {
     Philox::key_type key{{seed_, (static_cast<uint64_t>(replicate_) << 32) | stream}};
-    return Draws(key, agent, day);
+    return Draws(key, agent, day, day >= fork_day_ ? continuation_ : 0);
+  }
+
+  // From now on, draws keyed by `from_day` or later come from continuation k of
+  // the run (k ≥ 1; 0 is the run itself). What was drawn before the fork, and
+  // what is keyed by an earlier day (a child's lifelong draws, keyed by day 0), is
+  // unchanged, so the history to `from_day` is the run's own and each k is a
+  // different future from it (a trainer's branch: docs/guide-trainers.md).
+  void fork(int64_t from_day, uint32_t continuation) {
+    fork_day_ = from_day;
+    continuation_ = continuation;
   }
 
   uint64_t seed() const { return seed_; }
@@ -123,6 +134,8 @@ class RandomStreams {
  private:
   uint64_t seed_;
   uint32_t replicate_;
+  int64_t fork_day_ = std::numeric_limits<int64_t>::max();
+  uint32_t continuation_ = 0;
 };
 
 }  // namespace sgsim

@@ -46,7 +46,7 @@ std::unique_ptr<BoundModel> bind_model(const ModelFactory& factory) {
 
 Simulation::Simulation(const Scenario& scenario, const ModelFactory& factory, uint32_t replicate,
                        const RunOptions& options)
-    : model_(bind_model(factory)), started_(std::chrono::steady_clock::now()) {
+    : model_(bind_model(factory)), branch_(options.branch), started_(std::chrono::steady_clock::now()) {
   model_->registry.apply(scenario.overrides);
   const RunSettings& rs = model_->run;
   // The internal day 0 is the first burn-in day; outputs start at start_date.
@@ -65,7 +65,21 @@ Simulation::Simulation(const Scenario& scenario, const ModelFactory& factory, ui
 
 Simulation::~Simulation() = default;
 
-void Simulation::step() { scheduler_->run_day(day_++); }
+void Simulation::step() {
+  if (branch_ && day_ == branch_->day) {
+    model_->registry.apply(branch_->changes);
+    // Only the modules whose parameters changed re-derive (so a branch that
+    // changes nothing is the run itself).
+    for (auto& m : model_->modules)
+      for (const auto& [path, value] : branch_->changes)
+        if (path.compare(0, m->name().size() + 1, std::string(m->name()) + ".") == 0) {
+          m->parameters_changed(*world_);
+          break;
+        }
+    world_->rng.fork(day_, branch_->continuation);
+  }
+  scheduler_->run_day(day_++);
+}
 
 ReplicateResult Simulation::finish() {
   ReplicateResult r;

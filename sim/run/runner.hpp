@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -81,7 +82,19 @@ struct Progress {
   double child_days = 0;
 };
 
+// A change made part-way through a run (a trainer's "what if", sgsim trace
+// --branch): on internal day `day`, before anything happens that day, the
+// parameters in `changes` take their new values and the random streams fork to
+// `continuation` (0 keeps the run's own draws). Everything before that day is the
+// unbranched run's, bit for bit.
+struct Branch {
+  int32_t day = 0;
+  uint32_t continuation = 0;
+  std::vector<std::pair<std::string, ParamValue>> changes;
+};
+
 struct RunOptions {
+  std::optional<Branch> branch;
   double scale = 1.0;
   bool keep_event_log = false;
   const std::atomic<bool>* cancel = nullptr;            // checked once a simulated day
@@ -121,6 +134,7 @@ class Simulation {
   std::unique_ptr<Calendar> calendar_;
   std::unique_ptr<World> world_;
   std::unique_ptr<Scheduler> scheduler_;
+  std::optional<Branch> branch_;
   int32_t day_ = 0;
   std::chrono::steady_clock::time_point started_;
 };

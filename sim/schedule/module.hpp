@@ -92,6 +92,10 @@ class Module {
   virtual void declare_parameters(ParamDeclarer&) = 0;
   virtual void declare_state(World&) = 0;  // columns, agenda kinds, event kinds, metrics
   virtual void initialise(World&) = 0;     // day-0 state, after parameters are bound
+  // Parameters were changed during the run (a branch, Simulation): re-derive
+  // anything initialise() computed from them. Fields bound to parameters are
+  // already updated; rules that read them daily need nothing.
+  virtual void parameters_changed(World&) {}
   virtual void plan_day(DayPlan&) = 0;
 };
 
