@@ -71,6 +71,8 @@ class Casework final : public Module {
   double estimate(const World& w, AgentId c) const { return record(w, c) + w.children[assessed_][c]; }
 
   // Thresholds rise with team pressure (decision-making ecology): × (1 + shift × over-cap share).
+  // The workload a decision is taken under (Workforce::pressure), for traces.
+  double workload() const { return wf_.pressure(); }
   double shifted(double threshold) const { return threshold * (1.0 + p_.workload_shift * std::max(0.0, wf_.pressure() - 1.0)); }
   // The estimate as this decision-maker reads it: thresholds are applied
   // inconsistently (EVIDENCE.md FD-13), modelled as a lognormal factor with

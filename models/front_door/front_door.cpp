@@ -65,6 +65,15 @@ void FrontDoor::declare_state(World& w) {
                                                  "(detail: 0 closed, 1 early help offered, 2 referral, 3 passed to the "
                                                  "open case, 4 closed by a manager's override)");
   w.event_types.add_codes("contact_outcome", kContactOutcomeNames);
+  ev_screened_ = w.event_types.add_kind("screening_decision",
+                                        "traced: a contact screened (detail: contact_outcome; estimate: the screener's "
+                                        "estimate; threshold: the referral threshold after the workload shift; workload: "
+                                        "contacts waiting to be screened)");
+  ev_assessed_ = w.event_types.add_kind("assessment_decision",
+                                        "traced: an assessment's outcome (detail: 0 not in need, 1 child in need, 2 "
+                                        "strategy discussion; estimate: the assessment's estimate; threshold: the "
+                                        "in-need threshold, or the strategy threshold if the estimate reached in need; "
+                                        "workload: caseload pressure, Workforce::pressure)");
   m_contacts_ = w.metrics.add("contacts", "contacts", "contacts reaching the front door", MetricKind::flow);
   m_screened_ = w.metrics.add("contacts_screened", "contacts", "contacts screened", MetricKind::flow);
   m_wait_ = w.metrics.add("screening_wait_days", "contact-days", "days waited by the contacts screened that day (÷ contacts_screened for the mean)",
@@ -95,8 +104,10 @@ void FrontDoor::start_assessment(World& w, AgentId c) {
   w.agenda.file(casework_.step_day(w, c), assessment_due_, c);
 }
 
-void FrontDoor::log_contact(World& w, const Contact& ct, ContactOutcome outcome) const {
+void FrontDoor::log_contact(World& w, const Contact& ct, ContactOutcome outcome, double estimate) const {
   w.log(ct.child, ev_contact_, static_cast<int32_t>(outcome), agencies_.id(ct.agency));
+  w.trace(ct.child, ev_screened_, static_cast<int32_t>(outcome), estimate, casework_.shifted(p_.referral),
+          static_cast<double>(queue_.size()), agencies_.id(ct.agency));
 }
 
 void FrontDoor::screen(World& w, const Contact& ct) {
@@ -127,7 +138,7 @@ void FrontDoor::screen(World& w, const Contact& ct) {
   // outright: no referral and no early-help offer (000_0a3acfabeaeb94cf.txt §3.1).
   const bool overridden = meets_referral && w.rng.draws(kScreening, c, w.today).bernoulli(p_.override_to_close);
   if (meets_referral && !overridden) {
-    log_contact(w, ct, ContactOutcome::referral);
+    log_contact(w, ct, ContactOutcome::referral, estimate);
     casework_.note_referral(w, c);
     if (estimate >= casework_.shifted(p_.immediate_strategy)) {
       cp_.strategy_discussion(w, c);
@@ -140,12 +151,12 @@ void FrontDoor::screen(World& w, const Contact& ct) {
   }
   if (!overridden && estimate >= casework_.shifted(p_.early_help)) {
     w.metrics.add_to(m_to_early_help_, 1);
-    log_contact(w, ct, ContactOutcome::early_help);
+    log_contact(w, ct, ContactOutcome::early_help, estimate);
     casework_.offer_early_help(w, c, kScreening);
     return;
   }
   w.metrics.add_to(m_contact_nfa_, 1);
-  log_contact(w, ct, overridden ? ContactOutcome::overridden : ContactOutcome::closed);
+  log_contact(w, ct, overridden ? ContactOutcome::overridden : ContactOutcome::closed, estimate);
   agencies_.batted_back(w, c, ct.agency);
 }
 
@@ -175,6 +186,9 @@ void FrontDoor::daily(World& w) {
     if (took > p_.statutory_days) w.metrics.add_to(m_over_limit_, 1);
     casework_.assess_household(w, c, kAssessment);
     const double estimate = casework_.judged(w, c, kAssessment, casework_.estimate(w, c));
+    const double in_need = casework_.shifted(p_.in_need), strategy = casework_.shifted(p_.strategy);
+    w.trace(c, ev_assessed_, estimate >= strategy ? 2 : estimate >= in_need ? 1 : 0, estimate,
+            estimate >= in_need ? strategy : in_need, casework_.workload());
     if (estimate >= casework_.shifted(p_.strategy)) {
       cp_.strategy_discussion(w, c);
     } else if (estimate >= casework_.shifted(p_.in_need)) {

@@ -64,8 +64,8 @@ class FrontDoor final : public Module {
   std::deque<Contact> queue_;
   double carried_capacity_ = 0;
   AgendaKind assessment_due_;
-  EventKind ev_contact_;
-  void log_contact(World& w, const Contact& ct, ContactOutcome outcome) const;
+  EventKind ev_contact_, ev_screened_, ev_assessed_;
+  void log_contact(World& w, const Contact& ct, ContactOutcome outcome, double estimate = 0) const;
   MetricId m_contacts_, m_screened_, m_wait_, m_queue_, m_contact_nfa_, m_to_early_help_, m_referral_nfa_;
   MetricId m_assess_started_, m_assess_done_, m_not_in_need_, m_over_limit_, m_assess_days_;
 };

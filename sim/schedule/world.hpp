@@ -2,6 +2,7 @@
 // One replicate's state: the agent tables, the agenda of things due, the day's
 // events and the daily metrics. Modules read and write it only from the phases
 // they registered (see scheduler.hpp for the order).
+#include <algorithm>
 #include <vector>
 
 #include "sim/calendar/calendar.hpp"
@@ -47,6 +48,33 @@ struct World {
   // reads these back, so a run without --events does not pay for them.
   void log(AgentId child, EventKind kind, int32_t detail, AgencyId agency = {}) {
     if (keep_event_log) events_today.push_back(Event{today, child, kind.index, agency.index, detail});
+  }
+
+  // Tracing one child (sgsim trace): for the children in `traced_children`, or
+  // every child with `trace_everyone`, serial phases record each decision with
+  // what it rested on — the estimate, the threshold it was held against and the
+  // workload then — and what each agency saw and did, beside the event log. A
+  // module checks traced(c) first, so an untraced run pays one test.
+  std::vector<AgentId> traced_children;  // sorted
+  bool trace_everyone = false;
+  struct TraceRecord {
+    int32_t day;
+    AgentId child;
+    uint16_t kind;    // an event kind (event_types)
+    uint16_t agency;  // 0 none
+    int32_t detail;   // the kind's code
+    float estimate, threshold, workload;
+  };
+  std::vector<TraceRecord> trace_log;
+  bool traced(AgentId c) const {
+    return trace_everyone ||
+           (!traced_children.empty() && std::binary_search(traced_children.begin(), traced_children.end(), c));
+  }
+  void trace(AgentId c, EventKind kind, int32_t detail, double estimate = 0, double threshold = 0, double workload = 0,
+             AgencyId agency = {}) {
+    if (traced(c))
+      trace_log.push_back(TraceRecord{today, c, kind.index, agency.index, detail, static_cast<float>(estimate),
+                                      static_cast<float>(threshold), static_cast<float>(workload)});
   }
 };
 
