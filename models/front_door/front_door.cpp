@@ -106,8 +106,10 @@ void FrontDoor::start_assessment(World& w, AgentId c) {
 
 void FrontDoor::log_contact(World& w, const Contact& ct, ContactOutcome outcome, double estimate) const {
   w.log(ct.child, ev_contact_, static_cast<int32_t>(outcome), agencies_.id(ct.agency));
-  w.trace(ct.child, ev_screened_, static_cast<int32_t>(outcome), estimate, casework_.shifted(p_.referral),
-          static_cast<double>(queue_.size()), agencies_.id(ct.agency));
+  // A contact about an open case goes to its worker unscreened: no decision to trace.
+  if (outcome != ContactOutcome::to_open_case)
+    w.trace(ct.child, ev_screened_, static_cast<int32_t>(outcome), estimate, casework_.shifted(p_.referral),
+            static_cast<double>(queue_.size()), agencies_.id(ct.agency));
 }
 
 void FrontDoor::screen(World& w, const Contact& ct) {

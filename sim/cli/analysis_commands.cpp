@@ -24,6 +24,8 @@ std::string analysis_root() {
   return SGSIM_SOURCE_DIR;
 }
 
+}  // namespace
+
 int exec_python(const std::string& module, std::vector<std::string> args) {
   const std::string root = analysis_root();
   if (!std::filesystem::exists(std::filesystem::path(root) / "analysis" / "__init__.py")) {
@@ -43,8 +45,6 @@ int exec_python(const std::string& module, std::vector<std::string> args) {
              std::strerror(errno));
   return kExitRunFailed;
 }
-
-}  // namespace
 
 int cmd_report(const AnalysisArgs& a) {
   std::vector<std::string> args = {a.file, "-o", a.output};

@@ -4,6 +4,7 @@
 // -matplotlib), so that there is one implementation of each and the command line
 // and `python3 -m analysis.report` always agree.
 #include <string>
+#include <vector>
 
 namespace sgsim {
 
@@ -12,6 +13,10 @@ struct AnalysisArgs {
   std::string csv, ssda903, cin, metrics;  // export
   bool force = false;
 };
+
+// Replaces the sgsim process with `/usr/bin/python3 -m module args...` (the
+// analysis package on PYTHONPATH); returns only if that fails.
+int exec_python(const std::string& module, std::vector<std::string> args);
 
 // Both replace the sgsim process with /usr/bin/python3 (its exit status is theirs).
 int cmd_report(const AnalysisArgs& a);

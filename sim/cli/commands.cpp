@@ -12,6 +12,7 @@
 #include "sgsim/version.hpp"
 #include "sim/cli/analysis_commands.hpp"
 #include "sim/cli/experiment_commands.hpp"
+#include "sim/cli/trace_command.hpp"
 #include "sim/output/pending_file.hpp"
 #include "sim/run/runner.hpp"
 
@@ -195,6 +196,23 @@ int sgsim_main(int argc, char** argv, const ModelFactory& factory) {
   exp->add_option("--metrics", export_args.metrics, "only these metrics in the CSV tables (comma-separated)");
   exp->add_flag("--force", export_args.force, "replace files already in the directories");
 
+  TraceArgs ta;
+  auto* trace = app.add_subcommand("trace", "one child's narrated timeline; with --branch, the same history changed at a "
+                                            "date, side by side, and the child's outcomes over many futures from it");
+  trace->add_option("scenario", ta.scenario, "scenario or vignette YAML file")->required();
+  trace->add_option("--child", ta.child, "the child's id (default: the child with the most varied path)")
+      ->check(CLI::Range(int64_t{0}, int64_t{4294967294}));
+  trace->add_option("--replicate", ta.replicate, "which replicate's history (default 0)")
+      ->check(CLI::Range(int64_t{0}, int64_t{100000}));
+  trace->add_option("--branch", ta.branches, "DATE:PATH=VALUE: change a parameter on that date (repeatable, one date)");
+  trace->add_option("-n,--continuations", ta.continuations, "futures from the branch date under each branch (default 20)")
+      ->check(CLI::Range(int64_t{1}, int64_t{10000}));
+  trace->add_option("--set", ta.sets, "override a parameter from the start: PATH=VALUE (repeatable)");
+  trace->add_option("--scale", ta.scale, "simulate this fraction of the population")->check(CLI::Range(1e-6, 1.0));
+  trace->add_option("-o,--output", ta.output, "HTML page to write (a swimlane chart and the narrative)");
+  trace->add_option("--json", ta.json, "also keep the trace document (JSON) in this file");
+  trace->add_flag("--force", ta.force, "overwrite the output files if they exist");
+
   std::vector<std::string> vfiles;
   bool resolved = false;
   auto* validate = app.add_subcommand("validate", "check scenario files without running them");
@@ -220,6 +238,7 @@ int sgsim_main(int argc, char** argv, const ModelFactory& factory) {
     if (*report) return cmd_report(report_args);
     if (*exp) return cmd_export(export_args);
     if (*validate) return cmd_validate(vfiles, resolved, factory);
+    if (*trace) return cmd_trace(ta, factory);
     if (*describe) return cmd_describe(module, markdown, factory);
     std::cout << app.help();
     return 0;

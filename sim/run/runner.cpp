@@ -56,6 +56,9 @@ Simulation::Simulation(const Scenario& scenario, const ModelFactory& factory, ui
   world_ = std::make_unique<World>(*calendar_, RandomStreams(static_cast<uint64_t>(rs.seed), replicate), options.scale,
                                    options.keep_event_log);
   world_->record_from = static_cast<int32_t>(rs.burn_in_days);
+  world_->traced_children = options.traced_children;
+  std::sort(world_->traced_children.begin(), world_->traced_children.end());
+  world_->trace_everyone = options.trace_everyone;
   for (auto& m : model_->modules) m->declare_state(*world_);
   world_->agenda.set_horizon(days());
   world_->metrics.set_days(static_cast<int32_t>(rs.days));

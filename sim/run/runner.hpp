@@ -95,6 +95,8 @@ struct Branch {
 
 struct RunOptions {
   std::optional<Branch> branch;
+  std::vector<AgentId> traced_children;  // World::trace records these children's decisions
+  bool trace_everyone = false;
   double scale = 1.0;
   bool keep_event_log = false;
   const std::atomic<bool>* cancel = nullptr;            // checked once a simulated day

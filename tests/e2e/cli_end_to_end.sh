@@ -360,6 +360,31 @@ check "a 3 x 2 sweep exits 0 and prints its six points" \
 check "no .partial- file is left after compare and sweep" 'no_partials'
 rm -f "$T/out/cmp.h5" "$T/out/sw.h5"
 
+# ---------------------------------------------------------------------- trace
+# One child's timeline, and a branch at a date (sgsim trace; analysis/trace.py).
+sg tr_ok trace "$ENGLAND" "${SMALL[@]}" --json out/tr.json
+check "trace exits 0 and narrates the child as run" \
+  '[[ $RC -eq 0 ]] && grep -q "^As run:" tr_ok.out && [[ $(grep -c "^20[0-9][0-9]-" tr_ok.out) -gt 3 ]]'
+check "trace --json keeps the trace document" '[[ -s $T/out/tr.json ]] && grep -q "\"timelines\"" "$T/out/tr.json"'
+CHILD=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["child"]["id"])' "$T/out/tr.json")
+DATE=$(/usr/bin/python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["timelines"]["as_run"]; print(t[len(t)//2]["date"])' "$T/out/tr.json")
+sg tr_br trace "$ENGLAND" "${SMALL[@]}" --child "$CHILD" -n 3 -o out/tr.html \
+  --branch "$DATE:front_door.thresholds.referral=0.5"
+check "trace --branch exits 0, compares three futures and writes the page" \
+  '[[ $RC -eq 0 ]] && grep -q "Over 3 futures" tr_br.out && grep -q "id=.comparison." "$T/out/tr.html"'
+check "the branched timeline starts where the timelines part" 'grep -q "from where the timelines part" tr_br.out'
+sg tr_exists trace "$ENGLAND" "${SMALL[@]}" --child "$CHILD" -o out/tr.html
+check "trace will not overwrite a page without --force" \
+  '[[ $RC -eq 2 ]] && grep -q "already exists" tr_exists.err'
+sg tr_date trace "$ENGLAND" "${SMALL[@]}" --branch 1999-01-01:front_door.thresholds.referral=0.5
+check "a branch date outside the run exits 2 and names it" '[[ $RC -eq 2 ]] && grep -q "outside the run" tr_date.err'
+sg tr_key trace "$ENGLAND" "${SMALL[@]}" --branch "$DATE:front_door.thresholds.referal=0.5"
+check "a misspelt branch parameter exits 2 with a suggestion" '[[ $RC -eq 2 ]] && grep -q "did you mean" tr_key.err'
+sg tr_run trace "$ENGLAND" "${SMALL[@]}" --branch "$DATE:run.seed=3"
+check "a branch cannot change a run setting" '[[ $RC -eq 2 ]] && grep -q "run settings" tr_run.err'
+check "no .partial- file is left after trace" 'no_partials'
+rm -f "$T/out/tr.json" "$T/out/tr.html"
+
 # ---------------------------------------------------------------------- result
 echo "# $((CHECKS - FAILED))/$CHECKS checks passed"
 if [[ $FAILED -ne 0 ]]; then
