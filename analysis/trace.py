@@ -107,7 +107,7 @@ def narrative(doc: dict, records: list[dict]) -> list[str]:
 
 def header(doc: dict) -> list[str]:
     c = doc["child"]
-    out = [f"Child {c['id']} ({'girl' if c['sex'] else 'boy'}, born {c['birth_date']}; {c['chosen']}) in scenario "
+    out = [f"Child {c['id']} ({'boy' if c['sex'] else 'girl'}, born {c['birth_date']}; {c['chosen']}) in scenario "
            f"'{doc['scenario']}', replicate {doc['replicate']}, from {doc['start_date']}."]
     if "branch" in doc:
         b = doc["branch"]

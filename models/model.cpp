@@ -9,6 +9,7 @@
 #include "models/finance/finance.hpp"
 #include "models/front_door/front_door.hpp"
 #include "models/population/population.hpp"
+#include "models/vignette/vignette.hpp"
 #include "models/workforce/workforce.hpp"
 
 namespace sgsim::models {
@@ -36,9 +37,13 @@ ModuleList make_modules() {
   Exploitation& exploitation_ref = *exploitation;
   care->set_exploitation_risk([&exploitation_ref](AgentId c) { return exploitation_ref.recognised(c); });
   care->set_placement_hook([&exploitation_ref](World& w, AgentId c) { exploitation_ref.placement_changed(w, c); });
+  // A vignette's children are chosen and their families set after family risk has
+  // set up every household, and before anything else looks at them.
+  auto vignette = std::make_unique<Vignette>(*population, *family_risk, *agencies, *exploitation);
   ModuleList m;
   m.push_back(std::move(population));
   m.push_back(std::move(family_risk));
+  m.push_back(std::move(vignette));
   m.push_back(std::move(workforce));
   m.push_back(std::move(casework));
   m.push_back(std::move(agencies));

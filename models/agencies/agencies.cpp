@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <random>
+#include <string_view>
 
 namespace sgsim::models {
 namespace {
@@ -13,6 +14,14 @@ constexpr size_t kDomesticAbuseStressor = 0;  // FamilyRisk's first stressor
 constexpr auto kEmotional = static_cast<int32_t>(HarmCategory::emotional);
 // A passed-on event's agenda payload: recipient agency × categories + category.
 constexpr uint32_t kCategories = kHarmCategoryNames.size();
+
+// The vocabularies of the traced observations and decisions (World::trace).
+constexpr std::array<std::string_view, 5> kSourceNames = {"unseen", "saw_harm", "told_by_agency", "noticed",
+                                                          "domestic_abuse_notification"};
+constexpr std::array<std::string_view, 5> kContactDecisionNames = {
+    "told_case_holder", "contact_made", "below_threshold", "contacted_recently", "not_acted_on"};
+enum ContactDecision : int32_t { kToldCaseHolder, kContactMade, kBelowThreshold, kContactedRecently, kNotActedOn };
+constexpr int32_t kPassedOnFlag = 16;  // in agency_share's detail
 
 struct Default {
   const char* label;
@@ -92,6 +101,34 @@ void Agencies::declare_parameters(ParamDeclarer& d) {
 void Agencies::declare_state(World& w) {
   for (size_t a = 0; a < kAgencies; ++a) ids_[a] = w.event_types.add_agency(kAgencyNames[a], kDefaults[a].label);
   contact_ = w.agenda.add_kind("agencies.contact");
+  // What each agency saw and recorded of the child, and what it passed on and
+  // what it did not: the fragments the reviews find held in different places
+  // (EVIDENCE.md §1.2 point 6).
+  auto& e = w.event_types;
+  ev_saw_ = e.add_kind(
+      "agency_saw",
+      "traced: an agency records something of the child (agency: who; detail: codes agency_saw: 0 a true harm event "
+      "no agency saw, agency none; 1 it saw a true harm event; 2 another agency passed one on; 3 it noticed another "
+      "module's event, an exploitation harm, missing episode or arrest; 4 police attended a domestic abuse incident in "
+      "the household; every event an agency sees is recorded in its own record; estimate: the concern the event adds, "
+      "by its harm category's severity; threshold: the agency's referral threshold, times its batted-back factor; "
+      "workload: the concern in its record after it)");
+  ev_contact_decision_ = e.add_kind(
+      "agency_contact_decision",
+      "traced: after recording, what the agency does (agency: who; detail: codes agency_contact_decision: 0 tells the "
+      "child's social worker directly, an open case (shared with the case holder); 1 makes a contact to the front "
+      "door; 2 holds it, concern below its threshold; 3 holds it, it contacted about this child within recontact_days; "
+      "4 holds it, over its threshold but does not act (contact_probability); for an open case 1-4 mean it did not "
+      "tell the social worker directly; estimate: the concern in its record; threshold: its referral threshold, times "
+      "its batted-back factor; workload: days until the contact reaches the front door, for 1, else 0)");
+  ev_share_ = e.add_kind(
+      "agency_share",
+      "traced: whether an agency that saw a true harm event passes it to another agency (agency: the one that saw it; "
+      "detail: the other agency, as an agency id like the agency field's (the run's agency list), + 16 if passed on, "
+      "else not passed on; estimate: days until it arrives, if passed on, else 0; threshold: the probability of "
+      "passing it on, sharing.between_agencies; workload: 0, none)");
+  e.add_codes("agency_saw", kSourceNames);
+  e.add_codes("agency_contact_decision", kContactDecisionNames);
   share_ = w.agenda.add_kind("agencies.share_arrives");
   m_da_notifications_ = w.metrics.add("police_domestic_abuse_notifications", "children",
                                      "children recorded by police at a domestic abuse incident in their household",
@@ -140,34 +177,42 @@ void Agencies::batted_back(const World& w, AgentId c, size_t a) {
   }
 }
 
-void Agencies::record(World& w, AgentId c, size_t a, int32_t category, Draws& d, int32_t earliest) {
+void Agencies::record(World& w, AgentId c, size_t a, int32_t category, Draws& d, Source source, int32_t earliest) {
   const double sev = casework_.severity(category);
   Record& r = records_[static_cast<uint64_t>(c) * kAgencies + a];
   decay(r, w.today);
   r.concern = static_cast<float>(r.concern + sev);
+  const AgencyParams& ap = p_.agency[a];
+  const double threshold = ap.threshold * r.threshold_factor;
+  w.trace(c, ev_saw_, static_cast<int32_t>(source), sev, threshold, r.concern, ids_[a]);
+  const auto decided = [&](ContactDecision code, double days = 0) {
+    w.trace(c, ev_contact_decision_, code, r.concern, threshold, days, ids_[a]);
+  };
   const Status s = casework_.status(w, c);
   if (s != Status::none && s != Status::early_help && d.bernoulli(p_.share_with_case_holder)) {
     // An open case: the agency may tell the social worker directly. Otherwise it
     // goes through the front door like any contact, which routes it to the case.
     casework_.add_to_record(w, c, sev);
     r.reported = r.concern;
+    decided(kToldCaseHolder);
     return;
   }
-  const AgencyParams& ap = p_.agency[a];
-  if (r.concern >= ap.threshold * r.threshold_factor && static_cast<int64_t>(w.today) - r.last_contact >= p_.recontact_days &&
-      d.bernoulli(ap.contact_probability)) {
-    r.last_contact = w.today;
-    const auto delay = static_cast<int32_t>(std::floor(d.exponential(1.0 / std::max(ap.contact_delay, 1e-9))));
-    w.agenda.file(w.today + std::max(earliest, ap.contact_delay > 0 ? delay : 0), contact_, c, static_cast<uint32_t>(a));
-    w.metrics.add_to(m_contacts_by_[a], 1);
-  }
+  if (r.concern < threshold) return decided(kBelowThreshold);
+  if (static_cast<int64_t>(w.today) - r.last_contact < p_.recontact_days) return decided(kContactedRecently);
+  if (!d.bernoulli(ap.contact_probability)) return decided(kNotActedOn);
+  r.last_contact = w.today;
+  const auto delay = static_cast<int32_t>(std::floor(d.exponential(1.0 / std::max(ap.contact_delay, 1e-9))));
+  const int32_t after = std::max(earliest, ap.contact_delay > 0 ? delay : 0);
+  w.agenda.file(w.today + after, contact_, c, static_cast<uint32_t>(a));
+  w.metrics.add_to(m_contacts_by_[a], 1);
+  decided(kContactMade, after);
 }
 
 // Modules that run after the front door (exploitation) record events here: what
 // they file cannot be read today, so it arrives tomorrow at the earliest.
 void Agencies::notice(World& w, AgentId c, size_t agency, int32_t category, StreamId stream) {
   Draws d = w.rng.draws(stream, static_cast<uint64_t>(c) * kAgencies + agency, w.today);
-  record(w, c, agency, category, d, kLater);
+  record(w, c, agency, category, d, Source::noticed, kLater);
 }
 
 bool Agencies::see(World& w, AgentId c, int32_t category, Draws& d) { return observe(w, c, category, d, kLater); }
@@ -183,14 +228,22 @@ bool Agencies::observe(World& w, AgentId c, int32_t category, Draws& d, int32_t 
     const bool sees = age >= ap.min_age && age <= ap.max_age && d.bernoulli(ap.sees[static_cast<size_t>(category)]);
     if (!sees) continue;
     seen = true;
-    record(w, c, a, category, d, earliest);
+    record(w, c, a, category, d, Source::saw_harm, earliest);
     for (size_t b = 0; b < kAgencies; ++b) {
-      if (b == a || !d.bernoulli(p_.share_between)) continue;
+      if (b == a) continue;
+      if (!d.bernoulli(p_.share_between)) {
+        w.trace(c, ev_share_, ids_[b].index, 0, p_.share_between, 0, ids_[a]);
+        continue;
+      }
       const auto delay = static_cast<int32_t>(std::floor(d.exponential(1.0 / std::max(p_.share_delay, 1e-9))));
-      w.agenda.file(w.today + std::max(earliest, p_.share_delay > 0 ? delay : 0), share_, c,
-                    static_cast<uint32_t>(b * kCategories + static_cast<size_t>(category)));
+      const int32_t after = std::max(earliest, p_.share_delay > 0 ? delay : 0);
+      w.agenda.file(w.today + after, share_, c, static_cast<uint32_t>(b * kCategories + static_cast<size_t>(category)));
+      w.trace(c, ev_share_, ids_[b].index + kPassedOnFlag, after, p_.share_between, 0, ids_[a]);
     }
   }
+  // A true harm event nobody saw: the trace says so, so that a child's timeline
+  // shows the harm no record holds.
+  if (!seen) w.trace(c, ev_saw_, static_cast<int32_t>(Source::unseen), casework_.severity(category), 0, 0);
   return seen;
 }
 
@@ -204,7 +257,7 @@ void Agencies::daily(World& w) {
   for (const AgendaEntry& e : w.agenda.due(w.today, share_)) {
     if (!w.children.active(e.id)) continue;
     Draws d = w.rng.draws(kShare, static_cast<uint64_t>(e.id) * kAgencies * kCategories + e.payload, w.today);
-    record(w, e.id, e.payload / kCategories, static_cast<int32_t>(e.payload % kCategories), d);
+    record(w, e.id, e.payload / kCategories, static_cast<int32_t>(e.payload % kCategories), d, Source::told_by_agency);
   }
   // Children who left: their records go too (ids are never reused).
   for (AgentId c : w.children.departures())
@@ -233,7 +286,7 @@ void Agencies::domestic_abuse_notifications(World& w) {
     if (!found) break;
     for (AgentId c = first[hh]; c != UINT32_MAX; c = next[c]) {
       if (!w.children.active(c)) continue;
-      record(w, c, kPolice, kEmotional, d);
+      record(w, c, kPolice, kEmotional, d, Source::domestic_abuse);
       ++notified;
     }
   }

@@ -73,8 +73,10 @@ class Agencies final : public Module {
   Record* find(AgentId c, size_t a);
   const Record* find(AgentId c, size_t a) const;
   void decay(Record& r, int32_t today) const;
+  // How an agency came to record an event (for traces: agency_saw's codes).
+  enum class Source : uint8_t { unseen, saw_harm, told_by_agency, noticed, domestic_abuse };
   // `earliest`: the first day, from today, a contact or share may be filed for.
-  void record(World& w, AgentId c, size_t a, int32_t category, Draws& d, int32_t earliest = 0);
+  void record(World& w, AgentId c, size_t a, int32_t category, Draws& d, Source source, int32_t earliest = 0);
   bool observe(World& w, AgentId c, int32_t category, Draws& d, int32_t earliest = 0);
   static constexpr int32_t kLater = 1;  // a later module's event: today's contacts are already read
   void domestic_abuse_notifications(World& w);
@@ -86,6 +88,8 @@ class Agencies final : public Module {
   Params p_;
   std::unordered_map<uint64_t, Record> records_;  // sparse: most children are never seen by anyone
   std::array<AgencyId, kAgencies> ids_{};
+  // Traced observations and decisions (World::trace).
+  EventKind ev_saw_, ev_contact_decision_, ev_share_;
   AgendaKind contact_, share_;
   MetricId m_observed_, m_da_notifications_;
   std::array<MetricId, kAgencies> m_contacts_by_{};

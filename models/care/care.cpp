@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
+#include <string_view>
 
 namespace sgsim::models {
 namespace {
@@ -17,6 +19,31 @@ constexpr StreamId kCrisis = stream_id("care.adolescent_crisis");
 constexpr StreamId kInitial = stream_id("care.initial_stock");
 constexpr StreamId kDisability = stream_id("care.disability");
 constexpr int32_t kOutOfAreaFlag = 16;  // in a placement event's detail
+// The stream secure_care.cpp places a child with at the end of a secure order: a
+// placement sought under it is a step-down from secure (for traces).
+constexpr StreamId kSecureStepDown = stream_id("care.secure");
+
+// The vocabularies of the traced care decisions (World::trace), in code order.
+constexpr std::array<std::string_view, 12> kCareDecisionNames = {
+    "proceedings_not_met", "proceedings_pending",  "proceedings_already_looked_after", "proceedings_for_s20",
+    "proceedings_edge_of_care", "pre_proceedings", "emergency_not_met", "emergency_removal",
+    "s20_not_met",         "s20_not_agreed",       "s20_edge_of_care",                 "s20_accommodated"};
+constexpr std::array<std::string_view, 4> kApplicationNames = {"dropped_case_closed", "issued", "sibling_joins",
+                                                               "for_child_looked_after"};
+constexpr std::array<std::string_view, 3> kCrisisNames = {"edge_of_care", "not_accommodated", "accommodated"};
+constexpr std::array<std::string_view, 6> kCareReviewNames = {"home_not_safe",   "home_safe_stays",
+                                                              "s20_proceedings", "s20_return_home",
+                                                              "placed_with_parents", "return_not_open"};
+constexpr std::array<std::string_view, 9> kSoughtNames = {
+    "entry", "after_notice", "out_of_last_resort", "step_down_to_foster", "out_of_inadequate",
+    "move_on_to_supported", "secure_bed", "step_down_from_secure", "with_parents"};
+constexpr std::array<std::string_view, 4> kFoundNames = {"in_area", "out_of_area", "last_resort", "none"};
+constexpr std::array<std::string_view, 2> kNoticeReasonNames = {"breakdown", "missing"};
+// Codes of care_decision, as above.
+enum CareDecision : int32_t {
+  kProceedingsNotMet, kProceedingsPending, kProceedingsLookedAfter, kProceedingsForS20, kProceedingsEdgeOfCare,
+  kPreProceedings, kEmergencyNotMet, kEmergencyRemoval, kS20NotMet, kS20NotAgreed, kS20EdgeOfCare, kS20Accommodated
+};
 }  // namespace
 
 void Care::declare_parameters(ParamDeclarer& d) {
@@ -238,6 +265,65 @@ void Care::declare_state(World& w) {
   ev_notice_ = w.event_types.add_kind("placement_notice", "the carer or provider gives notice (detail: placement type)");
   ev_exit_ = w.event_types.add_kind("care_exit", "the child ceases to be looked after (detail: reason, 0 return home, "
                                                   "1 adoption, 2 special guardianship, 3 age 18, 4 moved away)");
+  auto& e = w.event_types;
+  ev_decision_ = e.add_kind(
+      "care_decision",
+      "traced: a decision whether the child comes into care (detail: codes care_decision; 0-5 at a conference or "
+      "review conference, against the proceedings threshold: 0 not met, 1 met but a court step is already pending, 2 "
+      "already looked after under an order, 3 looked after under s20: an application for an order, 4 met but the "
+      "edge-of-care team keeps the child home, 5 pre-proceedings start; 6-7 at a strategy discussion, against the "
+      "emergency threshold: 6 not met, 7 removed under emergency protection; 8-11 at a child-in-need review, against "
+      "the s20 threshold: 8 not met, 9 parents do not agree, 10 edge-of-care team keeps the child home, 11 "
+      "accommodated under s20; estimate: the judged estimate; threshold: that threshold after the workload shift; "
+      "workload: caseload pressure, Workforce::pressure)");
+  ev_application_ = e.add_kind(
+      "care_application",
+      "traced: the day pre-proceedings end in an application to court (detail: codes care_application: 0 dropped, the "
+      "case closed meanwhile; 1 issued, the child enters care under an interim care order; 2 a sibling on a plan or "
+      "enquiry enters care with the child; 3 an application for a child already looked after, after emergency "
+      "protection or under s20; estimate: children's social care's estimate from its record and last assessment, "
+      "unjudged; threshold: the proceedings threshold after the workload shift; workload: caseload pressure)");
+  ev_crisis_ = e.add_kind(
+      "adolescent_crisis_decision",
+      "traced: a 13-17 year old's parents will not have them home (detail: codes adolescent_crisis: 0 the edge-of-care "
+      "team keeps the family together, 1 not accommodated, back to family or friends, 2 accommodated under s20; "
+      "estimate: the household's carer capacity, 0-1; threshold: the share of crises ending in accommodation; "
+      "workload: caseload pressure)");
+  ev_review_ = e.add_kind(
+      "care_review_decision",
+      "traced: a looked-after review's judgement of home (detail: codes care_review: 0 home not judged safe, stays; 1 "
+      "home judged safe but no return at this review; 2 under s20, the estimate reaches the proceedings threshold: an "
+      "application for an order; 3 under s20, returns home; 4 under a care order, placed with parents; 5 no return "
+      "open (interim or placement order, emergency protection, already with parents, or 17); estimate: the judged "
+      "estimate of home; threshold: the return-home threshold (not shifted by workload), or for 2 the proceedings "
+      "threshold after the workload shift; workload: caseload pressure)");
+  ev_match_ = e.add_kind(
+      "placement_match",
+      "traced: a placement sought and what was found (detail: placement type + 16 × how found + 64 × why sought; codes "
+      "placement_type, placement_found: 0 in the area, 1 out of area, 2 a last resort when nothing the policy allows "
+      "fitted, 3 none found, the child stays where they are, type the current placement; placement_sought: 0 on "
+      "entry, 1 after notice, 2 out of an emergency or unregistered bed, 3 step-down from a children's home to a "
+      "foster family only, 4 out of an inadequate provider, 5 move-on to supported accommodation only, 6 a secure "
+      "bed, 7 step-down from secure, 8 placed with parents; estimate: the placement's distance from home in km (the "
+      "current placement's when none was found); threshold: the matching policy's distance limit in km; workload: the "
+      "child's needs score, needs points)");
+  ev_notice_reason_ = e.add_kind(
+      "placement_notice_reason",
+      "traced: why the carer or provider gave notice (detail: codes notice_reason: 0 breakdown, the placement's "
+      "breakdown hazard from needs, match, grade and its early weeks; 1 after missing episodes, the exploitation "
+      "module's call; estimate: the child's needs score after the breakdown raised it; threshold: the secure-care "
+      "needs threshold; workload: days the placement lasted)");
+  ev_ended_ = e.add_kind(
+      "care_ended",
+      "traced: the child ceases to be looked after (detail: codes care_exit_reason; estimate: days in this period of "
+      "care; threshold: 0, none; workload: placements in the period)");
+  e.add_codes("care_decision", kCareDecisionNames);
+  e.add_codes("care_application", kApplicationNames);
+  e.add_codes("adolescent_crisis", kCrisisNames);
+  e.add_codes("care_review", kCareReviewNames);
+  e.add_codes("placement_sought", kSoughtNames);
+  e.add_codes("placement_found", kFoundNames);
+  e.add_codes("notice_reason", kNoticeReasonNames);
   review_ = w.agenda.add_kind("care.review");
   breakdown_ = w.agenda.add_kind("care.breakdown");
   move_due_ = w.agenda.add_kind("care.notice_ends");
@@ -403,6 +489,8 @@ void Care::exit(World& w, AgentId c, ExitReason reason) {
   w.metrics.add_to(m_ends_, 1);
   w.metrics.add_to(m_ends_by_[static_cast<size_t>(reason)], 1);
   w.log(c, ev_exit_, static_cast<int32_t>(reason));
+  w.trace(c, ev_ended_, static_cast<int32_t>(reason), w.today - w.children[care_start_][c], 0,
+          w.children[placements_][c]);
   w.metrics.add_to(m_days_ended_, w.today - w.children[care_start_][c]);
   if (placement_hook_) placement_hook_(w, c);
   if (!w.children.active(c)) return;  // turned 18 or moved away: casework has closed the case
@@ -416,6 +504,10 @@ void Care::exit(World& w, AgentId c, ExitReason reason) {
 }
 
 void Care::place(World& w, const std::vector<AgentId>& group, bool planned, StreamId stream) {
+  // The caller's stream says why a placement is sought: entry, a notice ending, or
+  // the end of a secure order (secure_care.cpp).
+  const Sought why = stream == kEntry ? Sought::entry : stream == kSecureStepDown ? Sought::step_down_from_secure
+                                                                                 : Sought::after_notice;
   if (group.size() > 1 && market_.policy().keep_siblings) {
     PlacementNeed n = need(w, group.front());
     for (AgentId c : group) {
@@ -427,13 +519,13 @@ void Care::place(World& w, const std::vector<AgentId>& group, bool planned, Stre
     }
     n.group = static_cast<uint16_t>(group.size());
     if (auto m = market_.find(w, n, stream, group.front())) {
-      for (AgentId c : group) start_placement(w, c, *m, planned);
+      for (AgentId c : group) start_placement(w, c, *m, planned, why, false);
       return;
     }
   }
   for (AgentId c : group) {
     auto m = market_.find(w, need(w, c), stream, c);
-    start_placement(w, c, m ? *m : market_.last_resort(w, c, stream), planned && m.has_value());
+    start_placement(w, c, m ? *m : market_.last_resort(w, c, stream), planned && m.has_value(), why, !m);
   }
 }
 
@@ -443,7 +535,14 @@ void Care::end_placement(World& w, AgentId c) {
   w.children[provider_][c] = PlacementMarket::kNoProvider;
 }
 
-void Care::start_placement(World& w, AgentId c, const Match& m, bool planned) {
+void Care::trace_match(World& w, AgentId c, Sought why, Found how, PlacementType t, double km) const {
+  w.trace(c, ev_match_, static_cast<int32_t>(t) + 16 * static_cast<int32_t>(how) + 64 * static_cast<int32_t>(why), km,
+          market_.policy().distance_limit_km, w.children[needs_][c]);
+}
+
+void Care::start_placement(World& w, AgentId c, const Match& m, bool planned, Sought why, bool last_resort) {
+  trace_match(w, c, why, last_resort ? Found::last_resort : m.away ? Found::out_of_area : Found::in_area, m.type,
+              m.distance);
   if (w.children[placements_][c] > 0) w.metrics.add_to(m_moves_, 1);
   end_placement(w, c);
   if (w.children[placements_][c] < UINT16_MAX) ++w.children[placements_][c];
@@ -481,12 +580,16 @@ void Care::start_placement(World& w, AgentId c, const Match& m, bool planned) {
   if (placement_hook_) placement_hook_(w, c);
 }
 
-bool Care::try_planned_move(World& w, AgentId c, StreamId stream, bool foster_only) {
+bool Care::try_planned_move(World& w, AgentId c, StreamId stream, bool foster_only, Sought why) {
   auto m = market_.find(w, need(w, c), stream, c);
-  if (!m || (foster_only && !is_foster(m->type))) return false;
-  if (m->provider != PlacementMarket::kNoProvider && market_.grade(w, m->provider) == kInadequate) return false;
-  if (m->provider == w.children[provider_][c] && m->type == placement(w, c)) return false;
-  start_placement(w, c, *m, true);
+  const bool move = m && (!foster_only || is_foster(m->type)) &&
+                    (m->provider == PlacementMarket::kNoProvider || market_.grade(w, m->provider) != kInadequate) &&
+                    !(m->provider == w.children[provider_][c] && m->type == placement(w, c));
+  if (!move) {
+    trace_match(w, c, why, Found::none, placement(w, c), w.children[distance_][c]);
+    return false;
+  }
+  start_placement(w, c, *m, true, why, false);
   return true;
 }
 
@@ -520,19 +623,31 @@ void Care::final_hearing(World& w, AgentId c) {
 }
 
 void Care::consider_proceedings(World& w, AgentId c, double judged) {
-  if (judged < casework_.shifted(p_.proceedings_threshold) || w.children[pending_][c] != kNever) return;
+  const double threshold = casework_.shifted(p_.proceedings_threshold);
+  const auto trace = [&](CareDecision code) {
+    w.trace(c, ev_decision_, code, judged, threshold, casework_.workload());
+  };
+  if (judged < threshold) return trace(kProceedingsNotMet);
+  if (w.children[pending_][c] != kNever) return trace(kProceedingsPending);
   if (looked_after(w, c)) {
-    if (legal(w, c) == LegalStatus::s20) apply_for_order(w, c);
+    if (legal(w, c) != LegalStatus::s20) return trace(kProceedingsLookedAfter);
+    trace(kProceedingsForS20);
+    apply_for_order(w, c);
     return;
   }
-  if (commissioning_.edge_of_care(w, c)) return;  // the team kept the family together
+  if (commissioning_.edge_of_care(w, c)) return trace(kProceedingsEdgeOfCare);  // the team kept the family together
+  trace(kPreProceedings);
   Draws d = w.rng.draws(kEntry, c, w.today);
   w.children[pending_][c] = w.today + static_cast<int32_t>(d.days_until(1.0 / std::max(p_.pre_proceedings_days, 1e-9)));
   w.agenda.file(w.children[pending_][c], application_, c);
 }
 
 bool Care::consider_emergency(World& w, AgentId c, double judged) {
-  if (looked_after(w, c) || judged < casework_.shifted(p_.emergency_threshold)) return false;
+  if (looked_after(w, c)) return false;
+  const double threshold = casework_.shifted(p_.emergency_threshold);
+  const bool remove = judged >= threshold;
+  w.trace(c, ev_decision_, remove ? kEmergencyRemoval : kEmergencyNotMet, judged, threshold, casework_.workload());
+  if (!remove) return false;
   enter(w, {c}, EntryRoute::emergency_protection, LegalStatus::emergency_protection, true);
   w.children[pending_][c] = w.today + static_cast<int32_t>(p_.emergency_order_days);
   w.agenda.file(w.children[pending_][c], application_, c);
@@ -540,9 +655,16 @@ bool Care::consider_emergency(World& w, AgentId c, double judged) {
 }
 
 bool Care::consider_s20(World& w, AgentId c, double judged) {
-  if (looked_after(w, c) || judged < casework_.shifted(p_.s20_threshold)) return false;
-  if (!w.rng.draws(kEntry, c, w.today).bernoulli(p_.s20_agreement)) return false;
-  if (commissioning_.edge_of_care(w, c)) return false;
+  if (looked_after(w, c)) return false;
+  const double threshold = casework_.shifted(p_.s20_threshold);
+  const auto decided = [&](CareDecision code) {
+    w.trace(c, ev_decision_, code, judged, threshold, casework_.workload());
+    return code == kS20Accommodated;
+  };
+  if (judged < threshold) return decided(kS20NotMet);
+  if (!w.rng.draws(kEntry, c, w.today).bernoulli(p_.s20_agreement)) return decided(kS20NotAgreed);
+  if (commissioning_.edge_of_care(w, c)) return decided(kS20EdgeOfCare);
+  decided(kS20Accommodated);
   enter(w, {c}, EntryRoute::s20, LegalStatus::s20, true);
   return true;
 }
@@ -555,17 +677,39 @@ void Care::review(World& w, AgentId c) {
   const double judged = casework_.judged(w, c, kReview, casework_.estimate(w, c));
   Draws d = w.rng.draws(kReview, c, w.today);
   const LegalStatus l = legal(w, c);
+  // Codes of care_review_decision (kCareReviewNames).
+  enum : int32_t { kNotSafe, kSafeStays, kS20Proceedings, kS20Home, kWithParents, kNotOpen };
+  const auto trace = [&](int32_t code, double threshold) {
+    w.trace(c, ev_review_, code, judged, threshold, casework_.workload());
+  };
   if (l == LegalStatus::s20) {
     if (judged >= casework_.shifted(p_.proceedings_threshold)) {
+      trace(kS20Proceedings, casework_.shifted(p_.proceedings_threshold));
       apply_for_order(w, c);
-    } else if (judged < p_.return_threshold && d.bernoulli(p_.return_s20)) {
-      exit(w, c, ExitReason::return_home);
-      return;
+    } else if (judged < p_.return_threshold) {
+      if (d.bernoulli(p_.return_s20)) {
+        trace(kS20Home, p_.return_threshold);
+        exit(w, c, ExitReason::return_home);
+        return;
+      }
+      trace(kSafeStays, p_.return_threshold);
+    } else {
+      trace(kNotSafe, p_.return_threshold);
     }
-  } else if (l == LegalStatus::care_order && placement(w, c) != PlacementType::with_parents && age(w, c) < kAdultAge - 1 &&
-             judged < p_.return_threshold && d.bernoulli(p_.return_order)) {
-    start_placement(w, c, Match{PlacementType::with_parents, PlacementMarket::kNoProvider, false, 0.0f}, true);
-    w.agenda.file(w.today + static_cast<int32_t>(p_.with_parents_days), discharge_, c, w.children[seq_][c]);
+  } else if (l == LegalStatus::care_order && placement(w, c) != PlacementType::with_parents &&
+             age(w, c) < kAdultAge - 1) {
+    if (judged >= p_.return_threshold) {
+      trace(kNotSafe, p_.return_threshold);
+    } else if (d.bernoulli(p_.return_order)) {
+      trace(kWithParents, p_.return_threshold);
+      start_placement(w, c, Match{PlacementType::with_parents, PlacementMarket::kNoProvider, false, 0.0f}, true,
+                      Sought::with_parents, false);
+      w.agenda.file(w.today + static_cast<int32_t>(p_.with_parents_days), discharge_, c, w.children[seq_][c]);
+    } else {
+      trace(kSafeStays, p_.return_threshold);
+    }
+  } else {
+    trace(kNotOpen, p_.return_threshold);
   }
   const PlacementType t = placement(w, c);
   const bool residential = t == PlacementType::la_home || t == PlacementType::private_home ||
@@ -577,18 +721,20 @@ void Care::review(World& w, AgentId c) {
       d.bernoulli(residential ? p_.move_on_to_supported : p_.move_on_from_foster)) {
     const PlacementNeed n = need(w, c);
     const auto& policy = market_.policy();
+    std::optional<Match> m;
     if (n.needs <= supported.max_needs)
-      if (auto m = market_.find_type(w, PlacementType::supported, n,
-                                     policy.allow_out_of_area ? PlacementMarket::kAnyDistance : policy.distance_limit_km,
-                                     !policy.avoid_inadequate))
-        start_placement(w, c, *m, true);
+      m = market_.find_type(w, PlacementType::supported, n,
+                            policy.allow_out_of_area ? PlacementMarket::kAnyDistance : policy.distance_limit_km,
+                            !policy.avoid_inadequate);
+    if (m) start_placement(w, c, *m, true, Sought::move_on_to_supported, false);
+    else trace_match(w, c, Sought::move_on_to_supported, Found::none, placement(w, c), w.children[distance_][c]);
   }
   if ((placement(w, c) == PlacementType::la_home || placement(w, c) == PlacementType::private_home) &&
       tenure >= p_.step_down_days)
-    try_planned_move(w, c, kMove, true);  // step-down to a foster family
+    try_planned_move(w, c, kMove, true, Sought::step_down_to_foster);
   else if (p_.move_if_inadequate && provider(w, c) != PlacementMarket::kNoProvider &&
            market_.grade(w, provider(w, c)) == kInadequate)
-    try_planned_move(w, c, kMove, false);
+    try_planned_move(w, c, kMove, false, Sought::out_of_inadequate);
   consider_secure(w, c);
   const bool first = w.today - w.children[care_start_][c] < p_.second_review_days;
   w.agenda.file(w.today + static_cast<int32_t>(first ? p_.second_review_days : p_.review_days), review_, c, period(w, c));
@@ -609,20 +755,28 @@ void Care::adolescent_crisis(World& w, AgentId c) {
   if (!w.children.active(c) || looked_after(w, c)) return;
   w.metrics.add_to(m_crises_, 1);
   casework_.note_referral(w, c);  // the family or the young person asks for help
-  if (commissioning_.edge_of_care(w, c)) return;
-  if (!w.rng.draws(kCrisis, c, w.today).bernoulli(p_.adolescent_accommodated)) return;
+  const auto trace = [&](int32_t code) {  // codes kCrisisNames
+    if (w.traced(c))
+      w.trace(c, ev_crisis_, code, risk_.capacity(w, w.children[pop_.columns().household][c]),
+              p_.adolescent_accommodated, casework_.workload());
+  };
+  if (commissioning_.edge_of_care(w, c)) return trace(0);
+  if (!w.rng.draws(kCrisis, c, w.today).bernoulli(p_.adolescent_accommodated)) return trace(1);
+  trace(2);
   enter(w, {c}, EntryRoute::adolescent_crisis, LegalStatus::s20, true);
 }
 
 // The carer or provider gives notice: the placement ends after the type's notice
 // period and the child moves, unplanned (PL-3; 7 days, 000_0a3acfabeaeb94cf.txt §3.51).
-void Care::give_notice(World& w, AgentId c) {
+void Care::notice(World& w, AgentId c, NoticeReason why) {
   if (!looked_after(w, c) || w.children[notice_][c]) return;
   const PlacementType t = placement(w, c);
   w.children[notice_][c] = 1;
   w.metrics.add_to(m_breakdowns_, 1);
   w.log(c, ev_notice_, w.children[type_][c]);
   w.children[needs_][c] = static_cast<float>(w.children[needs_][c] * p_.needs_after_breakdown);
+  w.trace(c, ev_notice_reason_, static_cast<int32_t>(why), w.children[needs_][c], p_.secure_needs,
+          w.today - w.children[placement_start_][c]);
   if (t == PlacementType::kinship) w.children[kin_][c] = 0;
   const double notice = market_.params(t).notice_days;
   w.agenda.file(w.today + std::max(1, static_cast<int32_t>(notice)), move_due_, c, w.children[seq_][c]);
@@ -648,11 +802,11 @@ void Care::daily(World& w) {
     return w.children.active(e.id) && looked_after(w, e.id) && w.children[seq_][e.id] == e.payload;
   };
   for (const AgendaEntry& e : w.agenda.due(w.today, breakdown_))
-    if (current(e)) give_notice(w, e.id);
+    if (current(e)) notice(w, e.id, NoticeReason::breakdown);
   for (const AgendaEntry& e : w.agenda.due(w.today, move_due_))
     if (current(e)) place(w, {e.id}, false, kMove);
   for (const AgendaEntry& e : w.agenda.due(w.today, retry_)) {
-    if (current(e) && !try_planned_move(w, e.id, kMove, false))
+    if (current(e) && !try_planned_move(w, e.id, kMove, false, Sought::out_of_last_resort))
       w.agenda.file(w.today + static_cast<int32_t>(p_.retry_days), retry_, e.id, e.payload);
   }
   for (const AgendaEntry& e : w.agenda.due(w.today, discharge_))
@@ -660,11 +814,21 @@ void Care::daily(World& w) {
   for (AgentId c : w.agenda.due(w.today, application_)) {
     if (!w.children.active(c) || w.children[pending_][c] != w.today) continue;
     w.children[pending_][c] = kNever;
+    // Codes of care_application (kApplicationNames).
+    const auto trace = [&](AgentId child, int32_t code) {
+      if (w.traced(child))
+        w.trace(child, ev_application_, code, casework_.estimate(w, child), casework_.shifted(p_.proceedings_threshold),
+                casework_.workload());
+    };
     if (looked_after(w, c)) {
+      trace(c, 3);
       apply_for_order(w, c);  // after emergency protection, or s20 during pre-proceedings
       continue;
     }
-    if (casework_.status(w, c) == Status::none) continue;  // the case closed meanwhile
+    if (casework_.status(w, c) == Status::none) {  // the case closed meanwhile
+      trace(c, 0);
+      continue;
+    }
     std::vector<AgentId> group = {c};
     Draws d = w.rng.draws(kEntry, c, w.today);
     const auto& pc = pop_.columns();
@@ -674,6 +838,7 @@ void Care::daily(World& w) {
           d.bernoulli(p_.siblings_enter))
         group.push_back(s);
     }
+    for (AgentId s : group) trace(s, s == c ? 1 : 2);
     enter(w, group, EntryRoute::proceedings, LegalStatus::interim_care_order, true);
     for (AgentId s : group)
       if (looked_after(w, s)) apply_for_order(w, s);

@@ -86,6 +86,7 @@ class Care final : public Module {
   // A child-in-need review: accommodation under s20 with the parents' agreement.
   bool consider_s20(World& w, AgentId c, double judged);
 
+  const Params& params() const { return p_; }
   bool looked_after(const World& w, AgentId c) const { return w.children[legal_][c] != 0; }
   LegalStatus legal(const World& w, AgentId c) const { return static_cast<LegalStatus>(w.children[legal_][c]); }
   PlacementType placement(const World& w, AgentId c) const { return static_cast<PlacementType>(w.children[type_][c]); }
@@ -110,7 +111,7 @@ class Care final : public Module {
   // going missing (PL-7), without waiting for a third placement.
   void set_exploitation_risk(std::function<bool(AgentId)> f) { exploitation_risk_ = std::move(f); }
   void set_placement_hook(std::function<void(World&, AgentId)> f) { placement_hook_ = std::move(f); }
-  void give_notice(World& w, AgentId c);
+  void give_notice(World& w, AgentId c) { notice(w, c, NoticeReason::missing); }
   bool seek_secure(World& w, AgentId c);
 
  private:
@@ -120,12 +121,27 @@ class Care final : public Module {
   void set_legal(World& w, AgentId c, LegalStatus s);
   void apply_for_order(World& w, AgentId c);
   void final_hearing(World& w, AgentId c);
-  // Placement.
+  // Placement. Why a placement is sought and how the search ended are for traces
+  // (World::trace) only: they change nothing in the matching.
+  enum class Sought : uint8_t {
+    entry, after_notice, out_of_last_resort, step_down_to_foster, out_of_inadequate, move_on_to_supported,
+    secure_bed, step_down_from_secure, with_parents
+  };
+  enum class Found : uint8_t { in_area, out_of_area, last_resort, none };
+  enum class NoticeReason : uint8_t { breakdown, missing };
   PlacementNeed need(const World& w, AgentId c) const;
   void place(World& w, const std::vector<AgentId>& group, bool planned, StreamId stream);
-  void start_placement(World& w, AgentId c, const Match& m, bool planned);
+  // A placement starts. The four-argument form is the secure waiting list's
+  // admission (secure_care.cpp), its only caller.
+  void start_placement(World& w, AgentId c, const Match& m, bool planned) {
+    start_placement(w, c, m, planned, Sought::secure_bed, false);
+  }
+  void start_placement(World& w, AgentId c, const Match& m, bool planned, Sought why, bool last_resort);
   void end_placement(World& w, AgentId c);
-  bool try_planned_move(World& w, AgentId c, StreamId stream, bool foster_only);
+  bool try_planned_move(World& w, AgentId c, StreamId stream, bool foster_only, Sought why);
+  // Traces a placement sought and what was found (nothing found: the child stays).
+  void trace_match(World& w, AgentId c, Sought why, Found how, PlacementType t, double km) const;
+  void notice(World& w, AgentId c, NoticeReason why);
   void review(World& w, AgentId c);
   // Secure care (secure_care.cpp).
   void consider_secure(World& w, AgentId c);
@@ -164,6 +180,8 @@ class Care final : public Module {
   AgendaKind review_, breakdown_, move_due_, retry_, application_, hearing_, adoption_, discharge_, crisis_,
       secure_end_;
   EventKind ev_entry_, ev_placement_, ev_notice_, ev_exit_, ev_legal_;
+  // Traced decisions and observations (World::trace).
+  EventKind ev_decision_, ev_application_, ev_crisis_, ev_review_, ev_match_, ev_notice_reason_, ev_ended_;
   IndexSet in_care_;
   std::deque<std::pair<AgentId, int32_t>> secure_queue_;  // child, day applied
   int32_t applied_day_ = kNever;                            // children who applied for secure on that day

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <random>
+#include <string_view>
 
 namespace sgsim::models {
 namespace {
@@ -16,6 +17,13 @@ constexpr StreamId kJudgement = stream_id("casework.judgement");
 constexpr int32_t kNever = INT32_MIN;
 constexpr int32_t kRereferralWindow = 365;  // DfE: a referral within 12 months of the previous one
 constexpr uint32_t kFadeSteps = 4;          // after four half-lives the effect is treated as gone (6%)
+
+// Outcomes of a child-in-need review and of early help, for traces (World::trace).
+constexpr std::array<std::string_view, 6> kReviewNames = {"continues", "closed_quiet", "closed_noncooperation",
+                                                          "closed_time_limit", "closed_below_threshold",
+                                                          "accommodated_s20"};
+enum ReviewOutcome : int32_t { kContinues, kQuiet, kNoncooperation, kTimeLimit, kBelowThreshold, kAccommodated };
+constexpr std::array<std::string_view, 3> kEarlyHelpNames = {"declined", "accepted", "ended"};
 
 bool needs_worker(Status s) {
   return s == Status::assessment || s == Status::child_in_need || s == Status::protection_enquiry ||
@@ -138,6 +146,22 @@ void Casework::declare_state(World& w) {
                                                "1 early help, 2 assessment, 3 child in need, 4 protection enquiry, "
                                                "5 protection plan, 6 looked after)");
   w.event_types.add_codes("status", kStatusNames);
+  ev_review_ = w.event_types.add_kind(
+      "cin_review_decision",
+      "traced: a child-in-need review, whether the case closes (detail: codes cin_review: 0 the plan continues; 1 "
+      "closed as 'no statutory role', nothing new recorded for child_in_need.quiet_days; 2 closed, the family will not "
+      "cooperate; 3 closed, the time limit reached (shortened under pressure); 4 closed, the estimate below the close "
+      "threshold; 5 accommodated under s20, see care_decision, weighed before 3 and 4 when neither 1 nor 2 applies; "
+      "otherwise the first of 1-4 that applies; estimate: the judged estimate; threshold: the close threshold after "
+      "the workload shift; workload: caseload pressure, Workforce::pressure)");
+  ev_early_help_ = w.event_types.add_kind(
+      "early_help_decision",
+      "traced: early help offered to a family with no open case, or ending (detail: codes early_help: 0 the parents "
+      "decline, 1 they consent and early help starts, 2 the episode ends and the case closes; estimate: days the "
+      "episode lasted, for 2, else 0; threshold: the probability parents consent, early_help.consent; workload: "
+      "caseload pressure)");
+  w.event_types.add_codes("cin_review", kReviewNames);
+  w.event_types.add_codes("early_help", kEarlyHelpNames);
   review_ = w.agenda.add_kind("casework.cin_review");
   fade_ = w.agenda.add_kind("casework.fade_step");
   early_help_end_ = w.agenda.add_kind("casework.early_help_end");
@@ -293,7 +317,9 @@ void Casework::set_status(World& w, AgentId c, Status s, std::optional<double> l
 void Casework::offer_early_help(World& w, AgentId c, StreamId stream) {
   if (status(w, c) != Status::none) return;
   w.metrics.add_to(m_early_help_offers_, 1);
-  if (w.rng.draws(stream ^ kConsent, c, w.today).bernoulli(p_.early_help_consent)) set_status(w, c, Status::early_help);
+  const bool consent = w.rng.draws(stream ^ kConsent, c, w.today).bernoulli(p_.early_help_consent);
+  w.trace(c, ev_early_help_, consent ? 1 : 0, 0, p_.early_help_consent, workload());
+  if (consent) set_status(w, c, Status::early_help);
 }
 
 void Casework::daily(World& w) {
@@ -305,7 +331,10 @@ void Casework::daily(World& w) {
     if (e.kind == risk_.harm_event().index) w.metrics.add_to(m_harm_by_status_[w.children[status_][e.child]], 1);
 
   for (AgentId c : w.agenda.due(w.today, early_help_end_))
-    if (status(w, c) == Status::early_help && step_day(w, c) == w.today && w.children.active(c)) set_status(w, c, Status::none);
+    if (status(w, c) == Status::early_help && step_day(w, c) == w.today && w.children.active(c)) {
+      w.trace(c, ev_early_help_, 2, w.today - w.children[since_][c], p_.early_help_consent, workload());
+      set_status(w, c, Status::none);
+    }
 
   for (AgentId c : w.agenda.due(w.today, review_)) {
     if (!w.children.active(c) || status(w, c) != Status::child_in_need || step_day(w, c) != w.today) continue;
@@ -316,10 +345,19 @@ void Casework::daily(World& w) {
     // Under pressure the time limit shortens just as thresholds rise (shifted()).
     const bool time_up = shifted(static_cast<double>(w.today - w.children[since_][c])) >= p_.cin_time_limit;
     const double j = judged(w, c, kReview, estimate(w, c));
-    if (!quiet && !noncooperation && care_hook_ && care_hook_(w, c, j)) continue;  // accommodated (s20)
-    if (quiet || noncooperation || time_up || j < shifted(p_.close_threshold)) {
+    const auto trace = [&](ReviewOutcome outcome) {
+      w.trace(c, ev_review_, outcome, j, shifted(p_.close_threshold), workload());
+    };
+    if (!quiet && !noncooperation && care_hook_ && care_hook_(w, c, j)) {  // accommodated (s20)
+      trace(kAccommodated);
+      continue;
+    }
+    const bool below = j < shifted(p_.close_threshold);
+    if (quiet || noncooperation || time_up || below) {
+      trace(quiet ? kQuiet : noncooperation ? kNoncooperation : time_up ? kTimeLimit : kBelowThreshold);
       set_status(w, c, Status::none);
     } else {
+      trace(kContinues);
       step_day(w, c) = w.today + static_cast<int32_t>(p_.cin_review_days);
       w.agenda.file(step_day(w, c), review_, c);
       apply_intervention(w, c);  // caseload and continuity may have changed

@@ -108,6 +108,7 @@ class Casework final : public Module {
   const Population& pop_;
   Params p_;
   EventKind ev_referral_, ev_status_;
+  EventKind ev_review_, ev_early_help_;  // traced (World::trace)
   Col<uint8_t> status_;
   Col<int32_t> since_, step_day_, last_referral_, closed_day_;
   Col<float> record_, assessed_, closing_multiplier_;

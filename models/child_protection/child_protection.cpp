@@ -55,14 +55,41 @@ void ChildProtection::declare_state(World& w) {
   m_icpc_ = w.metrics.add("icpcs", "conferences", "initial child protection conferences held", MetricKind::flow);
   m_deferred_ = w.metrics.add("conferences_deferred", "conferences",
                               "conferences put back until a police investigation ends", MetricKind::flow);
+  ev_strategy_ = w.event_types.add_kind(
+      "strategy_decision",
+      "traced: a strategy discussion's outcome (detail: 0 no enquiry, a child-in-need plan; 1 section 47 enquiry; 2 "
+      "removed at once under emergency protection, see care_decision; estimate: the judged estimate; threshold: the s47 "
+      "threshold after the workload shift, or for 2 the emergency-protection threshold after the shift; workload: "
+      "caseload pressure, Workforce::pressure)");
+  ev_enquiry_ = w.event_types.add_kind(
+      "enquiry_decision",
+      "traced: a section 47 enquiry ends (detail: 0 no conference, a child-in-need plan; 1 initial conference called; 2 "
+      "conference called but deferred until a police investigation ends (defer_conference_for_investigation); "
+      "estimate: the judged estimate; threshold: the conference threshold after the workload shift; workload: caseload "
+      "pressure)");
+  ev_conference_ = w.event_types.add_kind(
+      "conference_decision",
+      "traced: an initial child protection conference (detail: 0 no plan, a child-in-need plan; 1 child protection "
+      "plan; estimate: the judged estimate; threshold: the plan threshold after the workload shift; workload: caseload "
+      "pressure)");
+  ev_review_ = w.event_types.add_kind(
+      "plan_review_decision",
+      "traced: a child protection review conference (detail: 0 the plan ends, stepped down to a child-in-need plan; 1 "
+      "the plan continues; estimate: the judged estimate; threshold: the step-down threshold after the workload shift; "
+      "workload: caseload pressure)");
 }
 
 void ChildProtection::strategy_discussion(World& w, AgentId c) {
   w.metrics.add_to(m_strategy_, 1);
   w.children[strategy_day_][c] = w.today;
   const double judged = casework_.judged(w, c, kStrategy, casework_.estimate(w, c));
-  if (care_.consider_emergency(w, c, judged)) return;  // removed at once; the enquiry goes on inside care
-  if (judged >= casework_.shifted(p_.s47_threshold)) {
+  if (care_.consider_emergency(w, c, judged)) {  // removed at once; the enquiry goes on inside care
+    w.trace(c, ev_strategy_, 2, judged, casework_.shifted(care_.params().emergency_threshold), casework_.workload());
+    return;
+  }
+  const bool enquiry = judged >= casework_.shifted(p_.s47_threshold);
+  w.trace(c, ev_strategy_, enquiry ? 1 : 0, judged, casework_.shifted(p_.s47_threshold), casework_.workload());
+  if (enquiry) {
     w.metrics.add_to(m_s47_, 1);
     casework_.set_status(w, c, Status::protection_enquiry);
     Draws d = w.rng.draws(kEnquiry, c, w.today);
@@ -79,13 +106,18 @@ void ChildProtection::daily(World& w) {
     if (!w.children.active(c) || casework_.status(w, c) != Status::protection_enquiry || casework_.step_day(w, c) != w.today)
       continue;
     casework_.assess_household(w, c, kEnquiry);
-    if (casework_.judged(w, c, kEnquiry, casework_.estimate(w, c)) < casework_.shifted(p_.conference_threshold)) {
+    const double judged = casework_.judged(w, c, kEnquiry, casework_.estimate(w, c));
+    const double threshold = casework_.shifted(p_.conference_threshold);
+    if (judged < threshold) {
+      w.trace(c, ev_enquiry_, 0, judged, threshold, casework_.workload());
       casework_.set_status(w, c, Status::child_in_need);
       continue;
     }
     int32_t day = std::max(w.today, w.calendar.add_working_days(w.children[strategy_day_][c],
                                                                 static_cast<int32_t>(p_.conference_working_days)));
-    if (p_.defer_for_investigation && agencies_.concern(w, c, kPolice) > 0) {
+    const bool deferred = p_.defer_for_investigation && agencies_.concern(w, c, kPolice) > 0;
+    w.trace(c, ev_enquiry_, deferred ? 2 : 1, judged, threshold, casework_.workload());
+    if (deferred) {
       Draws d = w.rng.draws(kConference, c, w.today);
       day += static_cast<int32_t>(d.days_until(1.0 / p_.investigation_days));
       w.metrics.add_to(m_deferred_, 1);
@@ -98,7 +130,9 @@ void ChildProtection::daily(World& w) {
       continue;
     w.metrics.add_to(m_icpc_, 1);
     const double judged = casework_.judged(w, c, kConference, casework_.estimate(w, c));
-    if (judged >= casework_.shifted(p_.plan_threshold)) {
+    const bool plan = judged >= casework_.shifted(p_.plan_threshold);
+    w.trace(c, ev_conference_, plan ? 1 : 0, judged, casework_.shifted(p_.plan_threshold), casework_.workload());
+    if (plan) {
       casework_.set_status(w, c, Status::protection_plan);
       casework_.step_day(w, c) = w.today + static_cast<int32_t>(p_.first_review_days);
       w.agenda.file(casework_.step_day(w, c), review_, c);
@@ -113,7 +147,9 @@ void ChildProtection::daily(World& w) {
     casework_.assess_household(w, c, kReview);
     // Under pressure the step-down threshold rises too: plans end earlier.
     const double judged = casework_.judged(w, c, kReview, casework_.estimate(w, c));
-    if (judged < casework_.shifted(p_.step_down_threshold)) {
+    const bool step_down = judged < casework_.shifted(p_.step_down_threshold);
+    w.trace(c, ev_review_, step_down ? 0 : 1, judged, casework_.shifted(p_.step_down_threshold), casework_.workload());
+    if (step_down) {
       casework_.set_status(w, c, Status::child_in_need);
     } else {
       care_.consider_proceedings(w, c, judged);

@@ -50,6 +50,9 @@ class ChildProtection final : public Module {
   Col<int32_t> strategy_day_;
   AgendaKind enquiry_end_, conference_, review_;
   MetricId m_strategy_, m_s47_, m_icpc_, m_deferred_;
+  // Traced decisions (World::trace): what each step decided, on what estimate,
+  // against which threshold, under what workload.
+  EventKind ev_strategy_, ev_enquiry_, ev_conference_, ev_review_;
 };
 
 }  // namespace sgsim::models

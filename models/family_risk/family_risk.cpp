@@ -8,6 +8,7 @@ namespace {
 constexpr StreamId kHousehold = stream_id("family_risk.household");
 constexpr StreamId kStressorChange = stream_id("family_risk.stressor_change");
 constexpr StreamId kHarmTiming = stream_id("family_risk.harm_timing");
+constexpr StreamId kScripted = stream_id("family_risk.scripted_household");
 constexpr StreamId kHarmCategory = stream_id("family_risk.harm_category");
 constexpr uint32_t kNone = UINT32_MAX;
 // Age bands of family_risk.harm.age_multipliers start at these ages (DfE CIN census bands).
@@ -203,6 +204,28 @@ void FamilyRisk::set_hazard(World& w, AgentId c, Draws& d) {
   w.children[high_risk_][c] = high;
   const int64_t next = w.today + d.days_until(h);
   w.children[next_harm_][c] = static_cast<int32_t>(std::min<int64_t>(next, INT32_MAX));
+}
+
+// A vignette's family (models/vignette): the stressors the case review describes
+// are present (or absent) from today, each starting a new spell, and the carers'
+// capacity is set (negative keeps the drawn one). The children's hazards follow
+// at once; afterwards the stressors end and recur at the usual rates.
+void FamilyRisk::script_household(World& w, AgentId hh, const std::array<bool, kStressors>& present, double capacity) {
+  Draws d = w.rng.draws(kScripted, hh, w.today);
+  for (size_t s = 0; s < kStressors; ++s) {
+    households_with_[s] += static_cast<int64_t>(present[s]) - static_cast<int64_t>(w.households[has_[s]][hh]);
+    w.households[has_[s]][hh] = present[s];
+    file_stressor_change(w, hh, s, d);
+  }
+  if (capacity >= 0) {
+    w.households[capacity_][hh] = static_cast<float>(capacity);
+    w.households[capacity_factor_][hh] = static_cast<float>(std::pow(p_.low_capacity_multiplier, 1.0 - capacity));
+  }
+  const auto& cols = pop_.columns();
+  for (AgentId c = w.households[cols.first_child][hh]; c != UINT32_MAX; c = w.children[cols.next_sibling][c]) {
+    set_hazard(w, c, d);
+    w.agenda.file(w.children[next_harm_][c], harm_due_, c);
+  }
 }
 
 void FamilyRisk::initialise(World& w) {

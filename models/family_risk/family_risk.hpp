@@ -63,6 +63,8 @@ class FamilyRisk final : public Module {
 
   // Daily probability-rate (events per child-day) for a child today.
   double hazard_per_day(const World& w, AgentId child) const;
+  // A vignette's family: these stressors present from today, this capacity (< 0 keeps it).
+  void script_household(World& w, AgentId hh, const std::array<bool, kStressors>& present, double capacity);
   // Stationary prevalence of stressor s in a household of decile `decile`.
   double prevalence(size_t s, int decile) const;
   const Params& params() const { return p_; }

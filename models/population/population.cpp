@@ -1,5 +1,7 @@
 #include "models/population/population.hpp"
 
+#include <algorithm>
+
 #include <cmath>
 
 namespace sgsim::models {
@@ -180,7 +182,7 @@ void Population::arrivals(World& w) {
     w.metrics.add_to(m_turned_18_, 1);
   }
   for (AgentId hh : w.agenda.due(w.today, moves_away_)) {
-    if (!w.households.active(hh)) continue;
+    if (!w.households.active(hh) || std::find(staying_.begin(), staying_.end(), hh) != staying_.end()) continue;
     auto& next = w.children[cols_.next_sibling];
     std::vector<AgentId> leaving;
     for (AgentId c = w.households[cols_.first_child][hh]; c != kNone; c = next[c]) leaving.push_back(c);

@@ -49,6 +49,8 @@ class Population final : public Module {
 
   // Age in whole years on `day`.
   static int age_years(const World& w, int32_t birth_day, int32_t day);
+  // A vignette's family stays in the area for the whole run (the review follows it).
+  void keep_in_area(AgentId household) { staying_.push_back(household); }
 
  private:
   AgentId add_household(World& w, Draws& d);
@@ -62,6 +64,7 @@ class Population final : public Module {
   Params p_;
   PopulationColumns cols_;
   AgendaKind turns_18_, moves_away_;
+  std::vector<AgentId> staying_;  // households that do not move away (a vignette's families)
   MetricId m_population_, m_households_, m_births_, m_turned_18_, m_moved_in_, m_moved_out_;
   IndexSet active_households_;
 };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string_view>
 
 namespace sgsim::models {
 namespace {
@@ -9,6 +10,16 @@ constexpr StreamId kLeaving = stream_id("workforce.leaving");
 constexpr StreamId kRecruit = stream_id("workforce.recruitment");
 // Payload of a post-filled entry: the agency flag (a permanent appointment otherwise).
 constexpr uint32_t kAgencyBit = 0x100;
+// Changes to a child's allocation, for traces (worker_allocation's codes).
+constexpr std::array<std::string_view, 10> kWorkerChangeNames = {
+    "allocated",          "queued",           "transferred",          "transferred_queued",
+    "worker_left",        "worker_left_queued", "cover_ended",        "cover_ended_queued",
+    "allocated_from_queue", "released"};
+enum WorkerChange : int32_t {
+  kAllocated, kQueued, kTransferred, kTransferredQueued, kWorkerLeft, kWorkerLeftQueued, kCoverEnded,
+  kCoverEndedQueued, kAllocatedFromQueue, kReleased
+};
+constexpr int32_t kTeamFactor = 16;  // detail: change + 16 × team
 }  // namespace
 
 void Workforce::declare_parameters(ParamDeclarer& d) {
@@ -77,6 +88,18 @@ void Workforce::declare_state(World& w) {
   post_ = w.workers.add<uint32_t>("post", "id", "the post the worker holds");
   managers_.declare_state(w);
   post_filled_ = w.agenda.add_kind("workforce.post_filled");
+  ev_allocation_ = w.event_types.add_kind(
+      "worker_allocation",
+      "traced: the child's case gets, changes or frees a social worker (detail: change + 16 × team; codes "
+      "worker_change: 0 a new case allocated, 1 a new case waits unallocated, no worker in the team with room; 2 "
+      "transferred to another team's worker, a change of worker; 3 transferred and waits unallocated; 4 the worker "
+      "left, the case reallocated; 5 the worker left, the case waits; 6 an agency worker's cover ended when the post "
+      "was filled, the case reallocated; 7 cover ended, the case waits; 8 a waiting case allocated; 9 the case closed, "
+      "the worker freed; case_team; estimate: the worker's id, a row of the workers table (for 9 the worker freed; -1 "
+      "while the case waits); threshold: the caseload cap, weighted cases; workload: that worker's weighted caseload "
+      "after the change, or while the case waits the lightest weighted caseload in the team, which had no room)");
+  w.event_types.add_codes("worker_change", kWorkerChangeNames);
+  w.event_types.add_codes("case_team", kTeamNames);
   m_workers_ = w.metrics.add("social_workers", "workers", "case-holding social workers in post", MetricKind::stock);
   for (size_t t = 0; t < kTeams; ++t)
     m_team_workers_[t] = w.metrics.add(std::string("social_workers_") + kTeamNames[t], "workers",
@@ -133,6 +156,16 @@ double Workforce::pressure() const {
   for (const auto& t : by_load_) n += t.size();
   if (n == 0) return open_weight_ > 0 ? 10.0 : 0.0;
   return open_weight_ / (static_cast<double>(n) * p_.caseload_cap);
+}
+
+void Workforce::trace_allocation(World& w, AgentId child, int32_t change) const {
+  if (!w.traced(child)) return;
+  const auto t = static_cast<size_t>(w.children[case_team_][child]);
+  const AgentId worker = w.children[worker_][child];
+  const double lightest = by_load_[t].empty() ? 0.0 : by_load_[t].begin()->first;  // the case waits: no room there
+  const double load = worker == kNone ? lightest : static_cast<double>(w.workers[load_][worker]);
+  w.trace(child, ev_allocation_, change + kTeamFactor * static_cast<int32_t>(t),
+          worker == kNone ? -1.0 : static_cast<double>(worker), p_.caseload_cap, load);
 }
 
 bool Workforce::has_room(Team team, double weight) const {
@@ -202,8 +235,10 @@ void Workforce::assign(World& w, AgentId child, Team team, double weight) {
   }
   w.children[case_team_][child] = static_cast<uint8_t>(team);
   w.children[case_weight_][child] = static_cast<float>(weight);
-  if (has_room(team, weight)) allocate(w, child, by_load_[static_cast<size_t>(team)].begin()->second);
+  const bool room = has_room(team, weight);
+  if (room) allocate(w, child, by_load_[static_cast<size_t>(team)].begin()->second);
   else enqueue(w, child);
+  trace_allocation(w, child, open ? (room ? kTransferred : kTransferredQueued) : (room ? kAllocated : kQueued));
 }
 
 void Workforce::release(World& w, AgentId child) {
@@ -214,11 +249,16 @@ void Workforce::release(World& w, AgentId child) {
     w.children[waiting_][child] = 0;  // removed from the queue lazily
     --queued_;
   }
+  const AgentId worker = w.children[worker_][child];
   unallocate(w, child);
   w.children[changes_][child] = 0;
+  if (w.traced(child))
+    w.trace(child, ev_allocation_, kReleased + kTeamFactor * w.children[case_team_][child],
+            worker == kNone ? -1.0 : static_cast<double>(worker), p_.caseload_cap,
+            worker == kNone ? 0.0 : static_cast<double>(w.workers[load_][worker]));
 }
 
-void Workforce::depart(World& w, AgentId worker) {
+void Workforce::depart(World& w, AgentId worker, bool left) {
   const auto t = static_cast<size_t>(w.workers[team_][worker]);
   by_load_[t].erase({w.workers[load_][worker], worker});
   agency_count_ -= w.workers[agency_][worker];
@@ -233,8 +273,11 @@ void Workforce::depart(World& w, AgentId worker) {
     ++w.children[changes_][child];
     reallocated_.push_back(child);
     const double weight = w.children[case_weight_][child];
-    if (has_room(static_cast<Team>(t), weight)) allocate(w, child, by_load_[t].begin()->second);
+    const bool room = has_room(static_cast<Team>(t), weight);
+    if (room) allocate(w, child, by_load_[t].begin()->second);
     else enqueue(w, child);
+    trace_allocation(w, child,
+                     left ? (room ? kWorkerLeft : kWorkerLeftQueued) : (room ? kCoverEnded : kCoverEndedQueued));
   }
   w.workers[load_][worker] = 0;
   w.workers[cases_n_][worker] = 0;
@@ -257,7 +300,7 @@ void Workforce::start_recruitment(World& w, uint32_t post, AgentId leaver, bool 
 void Workforce::leave(World& w, AgentId worker) {
   const uint32_t post = w.workers[post_][worker];
   const bool covering = posts_[post].recruiting;  // an agency worker covering a vacancy
-  depart(w, worker);
+  depart(w, worker, true);
   start_recruitment(w, post, worker, !covering);
 }
 
@@ -269,7 +312,7 @@ void Workforce::post_filled(World& w, uint32_t post, bool agency) {
     return;
   }
   // The permanent appointment: an agency worker covering the post ends the assignment.
-  if (p.holder != kNone) depart(w, p.holder);
+  if (p.holder != kNone) depart(w, p.holder, false);
   p.recruiting = false;
   hire(w, static_cast<Team>(p.team), false, post);
 }
@@ -312,6 +355,7 @@ void Workforce::daily(World& w) {
       --queued_;
       allocate(w, child, by_load_[t].begin()->second);
       reallocated_.push_back(child);
+      trace_allocation(w, child, kAllocatedFromQueue);
     }
   }
 }

@@ -76,7 +76,8 @@ class Workforce final : public Module {
   // The worker stops holding cases: the cases move on (a change of worker) and the
   // worker's row is closed (whether they left of their own accord or their agency
   // assignment ended because the post was filled is the caller's to count).
-  void depart(World& w, AgentId worker);
+  // `left`: the worker left; otherwise an agency assignment ended because the post was filled.
+  void depart(World& w, AgentId worker, bool left);
   void start_recruitment(World& w, uint32_t post, AgentId leaver, bool permanent_too);
   bool has_room(Team team, double weight) const;
   void allocate(World& w, AgentId child, AgentId worker);
@@ -85,6 +86,8 @@ class Workforce final : public Module {
   void leave(World& w, AgentId worker);
   void post_filled(World& w, uint32_t post, bool agency);
   void daily(World& w);
+  // Traces a change to the child's allocation (codes kWorkerChangeNames in workforce.cpp).
+  void trace_allocation(World& w, AgentId child, int32_t change) const;
 
   Finance& finance_;
   Params p_;
@@ -109,6 +112,7 @@ class Workforce final : public Module {
   std::vector<float> loads_;  // scratch for the caseload percentile, kept to avoid a daily allocation
   TeamManagers managers_;
   AgendaKind post_filled_;
+  EventKind ev_allocation_;  // traced (World::trace)
   MetricId m_workers_, m_agency_, m_caseload_, m_weighted_, m_full_, m_max_, m_unallocated_, m_leavers_, m_perm_leavers_, m_vacancies_, m_cost_agency_, m_p90_,
       m_cost_;
   std::array<MetricId, kTeams> m_team_workers_{};

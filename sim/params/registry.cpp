@@ -60,6 +60,7 @@ std::string ParamSpec::range_text() const {
     case ParamType::real:
     case ParamType::integer: return fmt::format("{} – {}", format_number(min), format_number(max));
     case ParamType::real_list:
+      if (any_length) return fmt::format("0–{} values, each {} – {}", kMaxListLength, format_number(min), format_number(max));
       return fmt::format("{} values, each {} – {}", list_size, format_number(min), format_number(max));
     case ParamType::boolean: return "true / false";
     case ParamType::choice: {
@@ -89,7 +90,9 @@ std::optional<std::string> check_value(const ParamSpec& s, const ParamValue& v) 
     case ParamType::integer: return out_of_range(static_cast<double>(std::get<int64_t>(v)));
     case ParamType::real_list: {
       const auto& xs = std::get<std::vector<double>>(v);
-      if (xs.size() != s.list_size)
+      if (s.any_length && xs.size() > kMaxListLength)
+        return fmt::format("{} takes at most {} values, found {}", s.path, kMaxListLength, xs.size());
+      if (!s.any_length && xs.size() != s.list_size)
         return fmt::format("{} needs exactly {} values, found {}", s.path, s.list_size, xs.size());
       for (double x : xs)
         if (auto e = out_of_range(x)) return e;
@@ -245,6 +248,7 @@ void ParamDeclarer::real_list(std::vector<double>& target, RealList d) {
   s.min = d.min;
   s.max = d.max;
   s.list_size = d.def.size();
+  s.any_length = d.any_length;
   reg_.add(std::move(s), [&target](const ParamValue& v) { target = std::get<std::vector<double>>(v); });
 }
 

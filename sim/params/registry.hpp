@@ -27,6 +27,8 @@ using ParamValue = std::variant<double, int64_t, bool, std::string, std::vector<
 
 std::string format_value(const ParamValue&);
 
+inline constexpr size_t kMaxListLength = 64;
+
 struct ParamSpec {
   std::string path;  // dotted, e.g. "family_risk.harm.base_rate"
   ParamType type = ParamType::real;
@@ -35,6 +37,7 @@ struct ParamSpec {
   double min = 0.0;  // inclusive numeric range; for lists it bounds every element
   double max = 0.0;
   size_t list_size = 0;              // for real_list
+  bool any_length = false;           // for real_list: any number of values up to kMaxListLength
   std::vector<std::string> choices;  // for choice
   std::string meaning;
   Provenance provenance = Provenance::placeholder;
@@ -119,6 +122,7 @@ class ParamDeclarer {
     std::string meaning;
     Provenance provenance;
     std::string source;
+    bool any_length = false;  // a list of any length (dates of events), not a fixed vector
   };
   struct Date {
     std::string name;

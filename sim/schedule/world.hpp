@@ -56,6 +56,7 @@ struct World {
   // workload then — and what each agency saw and did, beside the event log. A
   // module checks traced(c) first, so an untraced run pays one test.
   std::vector<AgentId> traced_children;  // sorted
+  std::vector<AgentId> scripted_children;  // a vignette's children, in its order (traced too)
   bool trace_everyone = false;
   struct TraceRecord {
     int32_t day;

@@ -86,7 +86,10 @@ TEST(Params, EveryParameterIsDocumentedAndItsDefaultIsValid) {
     if (s.type == ParamType::real || s.type == ParamType::integer || s.type == ParamType::real_list) {
       EXPECT_LT(s.min, s.max) << "an empty or reversed range";
     }
-    if (s.type == ParamType::real_list) {
+    if (s.type == ParamType::real_list && s.any_length) {
+      // A list of any length (a vignette's contact days) holds at most kMaxListLength.
+      EXPECT_LE(std::get<std::vector<double>>(s.default_value).size(), kMaxListLength);
+    } else if (s.type == ParamType::real_list) {
       EXPECT_GT(s.list_size, 0u);
       EXPECT_EQ(std::get<std::vector<double>>(s.default_value).size(), s.list_size);
     }

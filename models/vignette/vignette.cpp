@@ -1,0 +1,162 @@
+// The vignette's day: scripted concerns reach the agency that saw them, and
+// exploiters target the child, each on its day. Everything else about the
+// scripted children — contacts, screening, casework, care, missing, grooming —
+// is the other modules' rules, exactly as for any child.
+#include "models/vignette/vignette.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include "models/population/population.hpp"
+
+namespace sgsim::models {
+namespace {
+constexpr StreamId kConcern = stream_id("vignette.concern");
+const std::array<const char*, FamilyRisk::kStressors> kStressorKeys = {"domestic_abuse", "parental_mental_ill_health",
+                                                                       "parental_substance_misuse"};
+constexpr double kDaysRange = 36525;  // a century either side of start_date: any date a review gives
+}  // namespace
+
+void Vignette::declare_parameters(ParamDeclarer& d) {
+  const auto user = Provenance::user;
+  const std::string cite = "the vignette file cites the review paragraph (scenarios/vignettes/)";
+  for (size_t k = 0; k < kSlots; ++k) {
+    Child& ch = slots_[k];
+    const std::string p = "child_" + std::to_string(k + 1) + ".";
+    d.boolean(ch.present, {p + "present", false, "this slot holds a scripted child", user, cite});
+    d.real(ch.age, {p + "age", "years", 13, 0, 17.9, "the child's age on start_date", user, cite});
+    d.choice(ch.sex, {p + "sex", "girl", {"girl", "boy"}, "the child's sex", user, cite});
+    d.integer(ch.decile, {p + "deprivation_decile", "decile", 1, 1, 10,
+                          "the household's deprivation decile (1 = most deprived)", user, cite});
+    for (size_t s = 0; s < FamilyRisk::kStressors; ++s)
+      d.boolean(ch.stressors[s], {p + "household." + kStressorKeys[s], false,
+                                  "the family lives with this on the first simulated day (it then ends and recurs at "
+                                  "family_risk's rates)", user, cite});
+    d.real(ch.capacity, {p + "household.carer_capacity", "share", -1, -1, 1,
+                         "the carers' capacity (0-1, family_risk's scale); -1 keeps the drawn capacity", user, cite});
+    for (size_t a = 0; a < kAgencies; ++a)
+      d.real_list(ch.concerns[a], {p + "concerns." + kAgencyNames[a], "days from start_date", {}, -kDaysRange,
+                                   kDaysRange,
+                                   "days on which this agency saw harm to the child (negative: before start_date, in "
+                                   "the burn-in); whether it tells children's social care is the agency's own rule",
+                                   user, cite, true});
+    d.choice(ch.concern_category, {p + "concern_category", "neglect",
+                                   {kHarmCategoryNames.begin(), kHarmCategoryNames.end()},
+                                   "the kind of harm the agencies saw", user, cite});
+    d.boolean(ch.targeted, {p + "exploitation.targeted", false, "exploiters target the child on targeted_day", user, cite});
+    d.real(ch.targeted_day, {p + "exploitation.targeted_day", "days from start_date", 0, -kDaysRange, kDaysRange,
+                             "the day exploiters target the child", user, cite});
+    d.choice(ch.exploitation_type, {p + "exploitation.type", "sexual",
+                                    {kExploitTypeNames.begin(), kExploitTypeNames.end()},
+                                    "the exploiters' kind of exploitation", user, cite});
+    d.choice(ch.exploitation_stage, {p + "exploitation.stage", "targeted", {"targeted", "groomed", "exploited"},
+                                     "the child's stage from targeted_day (the model's rules take it on from there)",
+                                     user, cite});
+    d.real(ch.group_activity, {p + "exploitation.group_activity", "ratio", 1, 0, 20,
+                               "the exploiters' activity (1 = a typical group; exploitation.groups)", user, cite});
+    d.real(ch.missing_propensity, {p + "missing_propensity", "ratio", -1, -1, 100,
+                                   "the child's own propensity to go missing (exploitation.missing.propensity_shape's "
+                                   "scale, mean 1); -1 keeps the drawn one", user, cite});
+    d.integer(ch.friend_of, {p + "friend_of", "slot", 0, 0, static_cast<int64_t>(kSlots),
+                             "another scripted child (its slot) the child is friends with; 0 none", user, cite});
+  }
+}
+
+void Vignette::declare_state(World& w) {
+  concern_due_ = w.agenda.add_kind("vignette.concern");
+  targeting_due_ = w.agenda.add_kind("vignette.targeting");
+}
+
+// The simulated child nearest the vignette's child: same sex, a household in the
+// decile (else the nearest decile that has one), birthday nearest the age; the
+// lowest id on a tie, so the choice is the same in every replicate's population
+// of the same draw.
+AgentId Vignette::choose(World& w, const Child& ch, const std::vector<AgentId>& taken) const {
+  const auto& cols = pop_.columns();
+  const double target = w.record_from - ch.age * kDaysPerYear;
+  const uint8_t sex = ch.sex == "boy" ? 1 : 0;
+  AgentId best = std::numeric_limits<AgentId>::max();
+  std::pair<int64_t, double> score{std::numeric_limits<int64_t>::max(), 0};
+  for (AgentId c = 0; c < w.children.rows(); ++c) {
+    if (!w.children.active(c) || w.children[cols.sex][c] != sex) continue;
+    if (std::find(taken.begin(), taken.end(), c) != taken.end()) continue;
+    const int64_t decile = w.households[cols.deprivation][w.children[cols.household][c]];
+    const std::pair<int64_t, double> s{std::abs(decile - ch.decile), std::abs(w.children[cols.birth_day][c] - target)};
+    if (s < score) score = s, best = c;
+  }
+  if (best == std::numeric_limits<AgentId>::max()) throw std::runtime_error("vignette: no child of that sex to script");
+  return best;
+}
+
+void Vignette::initialise(World& w) {
+  std::vector<AgentId> taken;
+  for (size_t k = 0; k < kSlots; ++k) {
+    const Child& ch = slots_[k];
+    if (!ch.present) continue;
+    const AgentId c = choose(w, ch, taken);
+    child_[k] = c;
+    taken.push_back(c);
+    w.scripted_children.push_back(c);
+    const AgentId hh = w.children[pop_.columns().household][c];
+    pop_.keep_in_area(hh);
+    if (ch.missing_propensity >= 0) exploitation_.script_propensity(w, c, ch.missing_propensity);
+    risk_.script_household(w, hh, ch.stressors, ch.capacity);
+    // What each agency saw, on its day: before the simulation's first day it
+    // cannot happen (lengthen run.burn_in_days); after its last the agenda drops it.
+    for (size_t a = 0; a < kAgencies; ++a)
+      for (double day : ch.concerns[a]) {
+        const auto at = static_cast<int32_t>(w.record_from + std::lround(day));
+        if (at < 0)
+          throw std::runtime_error(fmt::format("vignette.child_{}.concerns.{}: day {} is before the simulation starts "
+                                               "({} days before start_date: lengthen run.burn_in_days)",
+                                               k + 1, kAgencyNames[a], day, w.record_from));
+        w.agenda.file(at, concern_due_, c, static_cast<uint32_t>(a));
+      }
+    if (ch.targeted) {
+      const auto at = static_cast<int32_t>(w.record_from + std::lround(ch.targeted_day));
+      if (at < 0)
+        throw std::runtime_error(fmt::format("vignette.child_{}.exploitation.targeted_day {} is before the simulation "
+                                             "starts (lengthen run.burn_in_days)", k + 1, ch.targeted_day));
+      w.agenda.file(at, targeting_due_, c, static_cast<uint32_t>(k));
+    }
+  }
+  w.traced_children.insert(w.traced_children.end(), taken.begin(), taken.end());
+  std::sort(w.traced_children.begin(), w.traced_children.end());
+  w.traced_children.erase(std::unique(w.traced_children.begin(), w.traced_children.end()), w.traced_children.end());
+}
+
+void Vignette::daily(World& w) {
+  if (w.today == 0)  // friendships, once every module has set up its children
+    for (size_t k = 0; k < kSlots; ++k)
+      if (slots_[k].present && slots_[k].friend_of > 0 && slots_[static_cast<size_t>(slots_[k].friend_of - 1)].present)
+        exploitation_.script_friends(w, child_[k], child_[static_cast<size_t>(slots_[k].friend_of - 1)]);
+  for (const AgendaEntry& e : w.agenda.due(w.today, concern_due_)) {
+    if (!w.children.active(e.id)) continue;
+    size_t k = 0;
+    while (child_[k] != e.id) ++k;
+    const auto& names = kHarmCategoryNames;
+    const auto category = static_cast<int32_t>(
+        std::find(names.begin(), names.end(), slots_[k].concern_category) - names.begin());
+    agencies_.notice(w, e.id, e.payload, category, kConcern);
+  }
+  for (const AgendaEntry& e : w.agenda.due(w.today, targeting_due_)) {
+    const Child& ch = slots_[e.payload];
+    exploitation_.script_targeting(w, e.id, ch.exploitation_type == "criminal" ? ExploitType::criminal
+                                                                               : ExploitType::sexual,
+                                   ch.group_activity,
+                                   ch.exploitation_stage == "exploited" ? Stage::exploited
+                                   : ch.exploitation_stage == "groomed" ? Stage::groomed
+                                                                        : Stage::targeted);
+  }
+}
+
+void Vignette::plan_day(DayPlan& plan) {
+  // Before the agencies' own work, so a concern seen today is handled as any other.
+  plan.serial(Phase::agencies, "vignette.scripted_concerns_and_exploiters", [this](World& w) { daily(w); });
+}
+
+}  // namespace sgsim::models

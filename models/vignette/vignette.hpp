@@ -1,0 +1,72 @@
+#pragma once
+// Case-review vignettes (scenarios/vignettes/): one to three scripted children
+// placed among the area's simulated children. A vignette fixes what the review
+// tells — the child's age and sex, the family's stressors and the carers'
+// capacity, the area's deprivation, what each agency saw and when, who the child's
+// friends are and when exploiters targeted them — and leaves the rest to the
+// model's rules: whether an agency passes a concern on, how screening decides, how
+// grooming proceeds, when the child goes missing. The scripted children are traced
+// (World::trace), so `sgsim trace` tells their story.
+//
+// A scripted child is the simulated child of the right sex, in a household of the
+// right deprivation decile, whose birthday is nearest the vignette's age at
+// start_date; the household's other children stay (siblings). Parameters are
+// slots vignette.child_1 … child_3.
+#include <array>
+#include <string>
+#include <vector>
+
+#include "models/agencies/agencies.hpp"
+#include "models/exploitation/exploitation.hpp"
+#include "models/family_risk/family_risk.hpp"
+#include "models/population/population.hpp"
+#include "sim/schedule/module.hpp"
+
+namespace sgsim::models {
+
+class Vignette final : public Module {
+ public:
+  static constexpr size_t kSlots = 3;
+  struct Child {
+    bool present = false;
+    double age = 0;
+    std::string sex;
+    int64_t decile = 1;
+    std::array<bool, FamilyRisk::kStressors> stressors{};
+    double capacity = -1;
+    std::array<std::vector<double>, kAgencies> concerns;  // days from start_date on which each agency saw harm
+    std::string concern_category;
+    bool targeted = false;
+    double targeted_day = 0;
+    std::string exploitation_type, exploitation_stage;
+    double group_activity = 1;
+    int64_t friend_of = 0;  // another slot (1-3), 0 none
+    double missing_propensity = -1;
+  };
+
+  Vignette(Population& pop, FamilyRisk& risk, Agencies& agencies, Exploitation& exploitation)
+      : pop_(pop), risk_(risk), agencies_(agencies), exploitation_(exploitation) {}
+
+  std::string_view name() const override { return "vignette"; }
+  std::string_view summary() const override {
+    return "case-review vignettes: scripted children, their families, what agencies saw and when, their exploiters";
+  }
+  void declare_parameters(ParamDeclarer&) override;
+  void declare_state(World&) override;
+  void initialise(World&) override;
+  void plan_day(DayPlan&) override;
+
+ private:
+  AgentId choose(World& w, const Child& ch, const std::vector<AgentId>& taken) const;
+  void daily(World& w);
+
+  Population& pop_;
+  FamilyRisk& risk_;
+  Agencies& agencies_;
+  Exploitation& exploitation_;
+  std::array<Child, kSlots> slots_;
+  std::array<AgentId, kSlots> child_{};  // the scripted child of each present slot
+  AgendaKind concern_due_, targeting_due_;
+};
+
+}  // namespace sgsim::models
