@@ -12,6 +12,7 @@
 #include "sgsim/version.hpp"
 #include "sim/cli/analysis_commands.hpp"
 #include "sim/cli/experiment_commands.hpp"
+#include "sim/cli/serve_command.hpp"
 #include "sim/cli/trace_command.hpp"
 #include "sim/output/pending_file.hpp"
 #include "sim/run/runner.hpp"
@@ -213,6 +214,17 @@ int sgsim_main(int argc, char** argv, const ModelFactory& factory) {
   trace->add_option("--json", ta.json, "also keep the trace document (JSON) in this file");
   trace->add_flag("--force", ta.force, "overwrite the output files if they exist");
 
+  ServeArgs sv;
+  auto* serve = app.add_subcommand("serve", "a local web page for a training room: a child's timeline, levers moved "
+                                            "on a date, and the two paths and outcomes compared");
+  serve->add_option("--port", sv.port, "port to listen on (default 8765; 0: any free port)")->check(CLI::Range(0, 65535));
+  serve->add_option("--host", sv.host, "address to listen on (default 127.0.0.1: this machine only; give e.g. "
+                                       "0.0.0.0 to let others on the network in)");
+  serve->add_option("--scenarios", sv.scenario_dirs, "directories whose *.yaml files the page offers (default: "
+                                                     "scenarios/vignettes in the source tree, else scenarios/local)");
+  serve->add_option("--set", sv.sets, "override a parameter in every scenario from the start: PATH=VALUE (repeatable)");
+  serve->add_option("--scale", sv.scale, "simulate this fraction of the population")->check(CLI::Range(1e-6, 1.0));
+
   std::vector<std::string> vfiles;
   bool resolved = false;
   auto* validate = app.add_subcommand("validate", "check scenario files without running them");
@@ -239,6 +251,7 @@ int sgsim_main(int argc, char** argv, const ModelFactory& factory) {
     if (*exp) return cmd_export(export_args);
     if (*validate) return cmd_validate(vfiles, resolved, factory);
     if (*trace) return cmd_trace(ta, factory);
+    if (*serve) return cmd_serve(sv, factory);
     if (*describe) return cmd_describe(module, markdown, factory);
     std::cout << app.help();
     return 0;

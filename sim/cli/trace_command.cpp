@@ -13,25 +13,6 @@
 #include "sim/trace/trace.hpp"
 
 namespace sgsim {
-namespace {
-
-// "DATE:PATH=VALUE" → (date, the validated change). The change is checked as a
-// --set would be (type, range, nearest key), against the scenario it branches.
-std::pair<std::string, std::pair<std::string, ParamValue>> parse_branch(const std::string& text, const Scenario& sc,
-                                                                        const ParamRegistry& reg) {
-  const auto colon = text.find(':');
-  if (colon == std::string::npos || text.find('=', colon) == std::string::npos)
-    throw ScenarioError({"--branch", 0, 0}, "'" + text + "': expected DATE:PATH=VALUE, e.g. 2025-06-01:"
-                                              "child_protection.defer_conference_for_investigation=false");
-  const std::string date = text.substr(0, colon), assignment = text.substr(colon + 1);
-  if (assignment.rfind("run.", 0) == 0)
-    throw ScenarioError({"--branch", 0, 0}, "'" + assignment + "': run settings cannot change part-way through a run");
-  Scenario probe = sc;
-  apply_override(probe, assignment, reg);
-  return {date, probe.overrides.back()};
-}
-
-}  // namespace
 
 int cmd_trace(const TraceArgs& a, const ModelFactory& factory) {
   auto model = bind_model(factory);

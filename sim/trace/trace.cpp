@@ -37,8 +37,8 @@ ChildRun run_for_child(const Scenario& sc, const ModelFactory& factory, const Tr
   while (!sim.done()) sim.step();
   World& w = sim.world();
   ChildRun r;
-  for (const Event& e : w.event_log)
-    if (e.child == child) r.events.push_back(e);
+  for (const Event& e : w.event_log)  // the log's days count from start_date; here, internal days
+    if (e.child == child) r.events.push_back(Event{e.day + w.record_from, e.child, e.kind, e.agency, e.detail});
   r.traces = std::move(w.trace_log);
   r.types = w.event_types;
   r.start = w.calendar.start();
@@ -205,6 +205,25 @@ json outcomes(const std::vector<Outcome>& runs, int32_t days_left) {
 
 }  // namespace
 
+// "DATE:PATH=VALUE" → (date, the validated change). The change is checked as a
+// --set would be (type, range, nearest key), against the scenario it branches.
+std::pair<std::string, std::pair<std::string, ParamValue>> parse_branch(const std::string& text, const Scenario& sc,
+                                                                        const ParamRegistry& reg) {
+  const auto colon = text.find(':');
+  if (colon == std::string::npos || text.find('=', colon) == std::string::npos)
+    throw ScenarioError({"--branch", 0, 0}, "'" + text + "': expected DATE:PATH=VALUE, e.g. 2025-06-01:"
+                                              "child_protection.defer_conference_for_investigation=false");
+  const std::string date = text.substr(0, colon), assignment = text.substr(colon + 1);
+  if (assignment.rfind("run.", 0) == 0)
+    throw ScenarioError({"--branch", 0, 0}, "'" + assignment + "': run settings cannot change part-way through a run");
+  Scenario probe = sc;
+  apply_override(probe, assignment, reg);
+  // Not overrides.back(): a parameter the scenario already sets is replaced where it
+  // stands, so the change is found by its path.
+  const std::string path = assignment.substr(0, assignment.find('='));
+  return {date, {path, probe.value(reg, path)}};
+}
+
 int32_t trace_branch_day(const Scenario& sc, const ModelFactory& factory, const std::string& date) {
   auto model = bind_model(factory);
   model->registry.apply(sc.overrides);
@@ -221,13 +240,23 @@ int32_t trace_branch_day(const Scenario& sc, const ModelFactory& factory, const 
 
 json trace_child(const Scenario& sc, const ModelFactory& factory, const TraceRequest& rq) {
   AgentId child = 0;
+  std::string chosen = "given";
   if (rq.child) {
     child = *rq.child;
   } else {
+    // A vignette's first scripted child; else the most varied path in the run.
     RunOptions o;
     o.scale = rq.scale;
     o.keep_event_log = true;
-    child = most_varied_child(run_replicate(sc, factory, rq.replicate, o).events);
+    Simulation sim(sc, factory, rq.replicate, o);
+    if (!sim.world().scripted_children.empty()) {
+      child = sim.world().scripted_children.front();
+      chosen = "the vignette's child";
+    } else {
+      while (!sim.done()) sim.step();
+      child = most_varied_child(sim.world().event_log);
+      chosen = "most varied path";
+    }
   }
   const ChildRun as_run = run_for_child(sc, factory, rq, child, std::nullopt, true);
   json doc;
@@ -237,7 +266,7 @@ json trace_child(const Scenario& sc, const ModelFactory& factory, const TraceReq
   doc["child"] = {{"id", child},
                   {"sex", as_run.sex},
                   {"birth_date", format_iso(Date{as_run.start.serial + as_run.birth_day})},
-                  {"chosen", rq.child ? "given" : "most varied path"}};
+                  {"chosen", chosen}};
   json kinds = json::object();
   for (const auto& k : as_run.types.kinds()) kinds[k.name] = k.meaning;
   doc["kinds"] = kinds;

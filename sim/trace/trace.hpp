@@ -25,6 +25,13 @@ struct TraceRequest {
   double scale = 1.0;
 };
 
+// "DATE:PATH=VALUE" → (date, the validated change), for `sgsim trace --branch` and
+// `sgsim serve`. The change is checked as a --set would be (type, range, nearest
+// key) against the scenario it branches; run.* settings are refused. The date is
+// not checked here: trace_branch_day does that.
+std::pair<std::string, std::pair<std::string, ParamValue>> parse_branch(const std::string& text, const Scenario& scenario,
+                                                                        const ParamRegistry& registry);
+
 // The internal day of an ISO date within the scenario's output window; throws
 // ScenarioError naming the date if it is not a date or lies outside the run.
 int32_t trace_branch_day(const Scenario& scenario, const ModelFactory& factory, const std::string& date);
