@@ -16,6 +16,7 @@ import argparse
 import html
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -31,49 +32,328 @@ def code(doc: dict, lst: str, i: int) -> str:
     return names[i].replace("_", " ") if 0 <= i < len(names) else str(i)
 
 
+def code_name(doc: dict, lst: str, i: int) -> str | None:
+    """The model's own name for code i of a list the document carries, or None."""
+    names = doc["codes"].get(lst, [])
+    return names[i] if 0 <= i < len(names) else None
+
+
+# How a code reads in a sentence, by list and code name (the names come from the
+# document's `codes`, so a reordered list still reads right); a name missing here
+# reads as itself, with spaces for underscores.
+PHRASES: dict[str, dict[str, str]] = {
+    "contact_outcome": {
+        "closed": "closed with no further action", "early_help": "early help offered",
+        "referral": "accepted as a referral", "to_open_case": "passed to the open case",
+        "overridden": "closed by a manager's override"},
+    "care_entry_route": {
+        "s20": "section 20", "emergency_protection": "emergency protection", "proceedings": "care proceedings",
+        "adolescent_crisis": "an adolescent crisis"},
+    "care_exit_reason": {
+        "return_home": "returns home", "adoption": "adopted", "special_guardianship": "special guardianship order",
+        "age_18": "turns 18", "moved_away": "moves away"},
+    "placement_type": {  # with the preposition: "placed …", "stays …"
+        "kinship": "with kinship carers", "in_house_foster": "with the authority's own foster carers",
+        "specialist_foster": "with specialist foster carers", "ifa_foster": "with agency (IFA) foster carers",
+        "la_home": "in the authority's children's home", "private_home": "in a private children's home",
+        "supported": "in supported accommodation", "secure": "in a secure children's home",
+        "with_parents": "with parents", "emergency": "in emergency foster care",
+        "unregulated": "in an unregistered setting"},
+    "missing_where": {
+        "home": "home", "kinship": "kinship care", "in_house_foster": "foster care (the authority's)",
+        "ifa_foster": "foster care (agency)", "childrens_home": "a children's home",
+        "supported": "supported accommodation", "with_parents": "a placement with parents", "secure": "secure care",
+        "other": "another placement"},
+    "missing_found_by": {"returned": "came back", "police": "found by police",
+                         "family_or_peer": "found by family or friends"},
+    "care_decision": {
+        "proceedings_not_met": "proceedings threshold not met",
+        "proceedings_pending": "proceedings threshold met, but a court step is already pending",
+        "proceedings_already_looked_after": "proceedings threshold met; already looked after under an order",
+        "proceedings_for_s20": "an application for an order for the child accommodated under section 20",
+        "proceedings_edge_of_care": "proceedings threshold met, but the edge-of-care team keeps the child at home",
+        "pre_proceedings": "pre-proceedings start",
+        "emergency_not_met": "no emergency removal", "emergency_removal": "removed under emergency protection",
+        "s20_not_met": "section 20 threshold not met", "s20_not_agreed": "section 20 offered, the parents do not agree",
+        "s20_edge_of_care": "section 20 threshold met, but the edge-of-care team keeps the child at home",
+        "s20_accommodated": "accommodated under section 20"},
+    "care_application": {
+        "dropped_case_closed": "dropped, the case closed meanwhile",
+        "issued": "issued; the child comes into care under an interim care order",
+        "sibling_joins": "a sibling's application; the child comes into care with them under an interim care order",
+        "for_child_looked_after": "issued for a child already looked after (an interim care order)"},
+    "adolescent_crisis": {
+        "edge_of_care": "the edge-of-care team keeps the family together",
+        "not_accommodated": "not accommodated; back to family or friends",
+        "accommodated": "accommodated under section 20"},
+    "care_review": {
+        "home_not_safe": "home not judged safe; stays in care",
+        "home_safe_stays": "home judged safe, but no return at this review",
+        "s20_proceedings": "an application for an order (accommodated under section 20)",
+        "s20_return_home": "returns home from section 20",
+        "placed_with_parents": "placed with parents under the care order",
+        "return_not_open": "no return home open at this stage"},
+    "placement_sought": {
+        "entry": "on entry to care", "after_notice": "after the carer gave notice",
+        "out_of_last_resort": "to move out of an emergency or unregistered bed",
+        "step_down_to_foster": "step-down from a children's home to a foster family",
+        "out_of_inadequate": "to move out of an inadequate provider",
+        "move_on_to_supported": "move-on to supported accommodation", "secure_bed": "a secure bed",
+        "step_down_from_secure": "step-down from secure care", "with_parents": "placement with parents"},
+    "placement_found": {"in_area": "in the area", "out_of_area": "out of the area",
+                        "last_resort": "as a last resort, nothing the policy allows fitted"},
+    "notice_reason": {"breakdown": "the placement broke down", "missing": "after the child's missing episodes"},
+    # Told in the lane of the agency that acts, so without it as the subject.
+    "agency_saw": {
+        "saw_harm": "harm seen and recorded", "told_by_agency": "harm passed on by another agency, recorded",
+        "noticed": "a concern noticed and recorded",
+        "domestic_abuse_notification": "a domestic abuse incident attended in the household, the child recorded"},
+    "agency_contact_decision": {
+        "told_case_holder": "the child's social worker told directly",
+        "contact_made": "a contact made to the front door",
+        "below_threshold": "held: concern below the agency's threshold",
+        "contacted_recently": "held: the agency contacted about this child recently",
+        "not_acted_on": "held: over the agency's threshold but not acted on"},
+    "early_help": {"declined": "offered; the parents decline", "accepted": "offered; the parents consent and it starts",
+                   "ended": "ends and the case closes"},
+    "cin_review": {
+        "continues": "the child-in-need plan continues",
+        "closed_quiet": "closed as 'no statutory role' (nothing new recorded)",
+        "closed_noncooperation": "closed: the family will not cooperate",
+        "closed_time_limit": "closed: the time limit is reached",
+        "closed_below_threshold": "closed: below the closure threshold",
+        "accommodated_s20": "accommodated under section 20 (see the care decision)"},
+    "worker_change": {
+        "allocated": "allocated to a social worker",
+        "queued": "waits unallocated: no worker in the team has room",
+        "transferred": "transferred to a new worker",
+        "transferred_queued": "transferred, and waits unallocated: no worker in the team has room",
+        "worker_left": "the worker left; the case goes to a colleague",
+        "worker_left_queued": "the worker left; the case waits unallocated",
+        "cover_ended": "agency cover ended as the post was filled; the case goes to a colleague",
+        "cover_ended_queued": "agency cover ended as the post was filled; the case waits unallocated",
+        "allocated_from_queue": "the waiting case is allocated to a social worker",
+        "released": "the case closes; the worker is freed"},
+    "case_team": {"assessment": "assessment team", "safeguarding": "safeguarding team",
+                  "children_in_care": "children-in-care team"},
+}
+
+# Traced decisions with no code list: the detail's meaning, from the kind's
+# meaning in the model (models/front_door, models/child_protection), and what the
+# threshold is for each outcome.
+FIXED = {
+    "assessment_decision": ("Single assessment concludes", ["not in need", "child in need", "strategy discussion"],
+                            ["in-need threshold", "strategy threshold", "strategy threshold"]),
+    "strategy_decision": ("Strategy discussion", ["no section 47 enquiry; a child-in-need plan",
+                                                  "section 47 enquiry",
+                                                  "removed at once under emergency protection"],
+                          ["section 47 threshold", "section 47 threshold", "emergency-protection threshold"]),
+    "enquiry_decision": ("Section 47 enquiry ends", ["no conference; a child-in-need plan",
+                                                     "initial child protection conference called",
+                                                     "conference called, deferred until the police investigation ends"],
+                         ["conference threshold"] * 3),
+    "conference_decision": ("Initial child protection conference", ["no plan; a child-in-need plan",
+                                                                    "child protection plan"],
+                            ["plan threshold"] * 2),
+    "plan_review_decision": ("Child protection review conference", ["the plan ends, stepped down to child in need",
+                                                                     "the plan continues"],
+                             ["step-down threshold"] * 2),
+}
+
+# The agencies in the model's order (agency id 1 is the first), for agency_share,
+# whose detail is an agency id: the trace document does not carry the run's agency
+# list, so this follows kAgencyNames (models/agencies/agencies.hpp).
+AGENCIES = ["none", "police", "school", "gp", "emergency_department", "sexual_health", "camhs", "family",
+            "housing_voluntary"]
+
+
+def say(doc: dict, lst: str, i: int) -> str:
+    """Code i of list `lst` as words: its phrase, else its name."""
+    name = code_name(doc, lst, i)
+    if name is None:
+        return f"code {i}"
+    return PHRASES.get(lst, {}).get(name, name.replace("_", " "))
+
+
+# How an agency's name reads in a lane, and as the subject of a sentence (the
+# agencies' own labels, models/agencies/agencies.cpp); others with spaces for underscores.
+AGENCY_LANES = {"gp": "GP", "camhs": "CAMHS", "family": "family or public", "housing_voluntary": "housing/voluntary"}
+AGENCY_WORDS = {"school": "the school", "gp": "the GP or community health",
+                "emergency_department": "the emergency department", "sexual_health": "sexual health services",
+                "camhs": "CAMHS", "family": "the family or a member of the public",
+                "housing_voluntary": "housing or voluntary services"}
+
+
+def agency_lane(name: str) -> str:
+    return AGENCY_LANES.get(name, name.replace("_", " "))
+
+
+def agency_words(name: str) -> str:
+    return AGENCY_WORDS.get(name, name.replace("_", " "))
+
+
+def agency_name(doc: dict, i: int) -> str:
+    names = doc.get("agencies") or AGENCIES
+    return agency_words(names[i]) if 0 <= i < len(names) else f"agency {i}"
+
+
+def n(x: float, digits: int = 1) -> str:
+    return f"{x:.{digits}f}"
+
+
+def judged(r: dict, threshold: str) -> str:
+    """The usual numbers of a judgement: the judged estimate, the threshold (after
+    the workload shift) and caseload pressure."""
+    return (f" (judged {n(r['estimate'])} against the {threshold} {n(r['threshold'])}, "
+            f"caseload pressure {n(r['workload'], 2)})")
+
+
+def plural(x: float, one: str, many: str | None = None) -> str:
+    k = int(round(x))
+    return f"{k} {one if k == 1 else (many or one + 's')}"
+
+
 def decision(r: dict) -> str:
-    """The numbers a traced decision rested on."""
+    """The numbers a traced decision of a kind without a sentence rested on."""
     if "estimate" not in r:
         return ""
     return (f" (estimate {r['estimate']:.2f} against threshold {r['threshold']:.2f}; "
             f"workload {r['workload']:.2f})")
 
 
+def traced_sentence(doc: dict, r: dict) -> str | None:
+    """A traced decision (World::trace) in the domain's words, or None for a kind
+    not known here."""
+    k, d, e, t, w = r["kind"], r["detail"], r["estimate"], r["threshold"], r["workload"]
+    who = agency_words(r["agency"])
+    if k in FIXED:
+        title, outcomes, thresholds = FIXED[k]
+        i = min(max(d, 0), len(outcomes) - 1)
+        return f"{title}: {outcomes[i]}" + judged(r, thresholds[i])
+    if k == "screening_decision":
+        return (f"Front-door screening of the contact from {who}: {say(doc, 'contact_outcome', d)} "
+                f"(judged {n(e)} against the referral threshold {n(t)}; {plural(w, 'contact')} waiting)")
+    if k == "care_decision":
+        name = code_name(doc, "care_decision", d) or ""
+        threshold = ("emergency-protection threshold" if name.startswith("emergency") else
+                     "section 20 threshold" if name.startswith("s20") else "proceedings threshold")
+        return f"Care decision: {say(doc, 'care_decision', d)}" + judged(r, threshold)
+    if k == "care_application":
+        return (f"Care order application {say(doc, 'care_application', d)} (the record's estimate {n(e)} against "
+                f"the proceedings threshold {n(t)}, caseload pressure {n(w, 2)})")
+    if k == "adolescent_crisis_decision":
+        return (f"Parents will not have the young person home: {say(doc, 'adolescent_crisis', d)} "
+                f"(carer capacity {n(e, 2)}; {t:.0%} of such crises end in accommodation; "
+                f"caseload pressure {n(w, 2)})")
+    if k == "care_review_decision":
+        name = code_name(doc, "care_review", d) or ""
+        threshold = "proceedings threshold" if name == "s20_proceedings" else "return-home threshold"
+        return (f"Looked-after review: {say(doc, 'care_review', d)} (home judged {n(e)} against the {threshold} "
+                f"{n(t)}, caseload pressure {n(w, 2)})")
+    if k == "placement_match":
+        ptype, how, why = d & 15, (d >> 4) & 3, d >> 6
+        sought = f"Placement sought ({say(doc, 'placement_sought', why)}): "
+        limit = f"distance limit {n(t, 0)} km; needs score {n(w)}"
+        if code_name(doc, "placement_found", how) == "none":
+            return sought + f"none found; stays {say(doc, 'placement_type', ptype)} ({n(e)} km from home; {limit})"
+        return (sought + f"{say(doc, 'placement_type', ptype)}, {say(doc, 'placement_found', how)} "
+                f"({n(e)} km from home; {limit})")
+    if k == "placement_notice_reason":
+        return (f"Carer or provider gives notice: {say(doc, 'notice_reason', d)}, after {plural(w, 'day')} "
+                f"(needs score now {n(e)}; secure-care needs threshold {n(t)})")
+    if k == "care_ended":
+        return (f"Leaves care: {say(doc, 'care_exit_reason', d)}, after {plural(e, 'day')} looked after "
+                f"and {plural(w, 'placement')}")
+    if k == "agency_saw":
+        if code_name(doc, "agency_saw", d) == "unseen":
+            return f"no agency saw this harm ({n(e)} concern points recorded nowhere)"
+        return (f"{say(doc, 'agency_saw', d)} (+{n(e)} concern points; the agency's record now {n(w)} against its "
+                f"referral threshold {n(t)})")
+    if k == "agency_contact_decision":
+        then = say(doc, "agency_contact_decision", d)
+        if code_name(doc, "agency_contact_decision", d) == "contact_made":
+            then += ", arriving " + ("the same day" if w < 0.5 else f"in {plural(w, 'day')}")
+        return f"{then} (the agency's record {n(e)} against its threshold {n(t)})"
+    if k == "agency_share":
+        to = agency_name(doc, d & 15)
+        if d & 16:
+            return (f"the harm shared with {to}, arriving " + ("the same day" if e < 0.5 else
+                                                              f"in {plural(e, 'day')}")
+                    + f" (each agency is told with probability {n(t, 2)})")
+        return f"the harm not shared with {to} (each agency is told with probability {n(t, 2)})"
+    if k == "early_help_decision":
+        name = code_name(doc, "early_help", d)
+        what = f"Early help {say(doc, 'early_help', d)}"
+        if name == "ended":
+            return what + f" after {plural(e, 'day')} (caseload pressure {n(w, 2)})"
+        return what + f" (parents consent with probability {n(t, 2)}; caseload pressure {n(w, 2)})"
+    if k == "cin_review_decision":
+        return f"Child-in-need review: {say(doc, 'cin_review', d)}" + judged(r, "closure threshold")
+    if k == "worker_allocation":
+        change, team = d & 15, d >> 4
+        head = f"Case allocation, {say(doc, 'case_team', team)}: {say(doc, 'worker_change', change)}"
+        if e < 0:  # the case waits: the lightest caseload in the team had no room
+            return head + f" (lightest weighted caseload in the team {n(w)}, cap {n(t, 0)})"
+        return head + f" (worker #{int(e)}, weighted caseload now {n(w)} of a cap of {n(t, 0)})"
+    return None
+
+
+def own_codes(doc: dict, k: str) -> str | None:
+    """The code list a kind's detail indexes: the list of its own name, or the one
+    its meaning names ("codes LIST")."""
+    if k in doc["codes"]:
+        return k
+    meaning = doc.get("kinds", {}).get(k, "")
+    lists = [x for x in re.findall(r"codes (\w+)", meaning) if x in doc["codes"]]
+    return lists[0] if len(set(lists)) == 1 else None
+
+
 def sentence(doc: dict, r: dict) -> str:
     """One record in words. Kinds without a sentence here are told from their meaning."""
+    s = sentence_of(doc, r)
+    return s[:1].upper() + s[1:]
+
+
+def sentence_of(doc: dict, r: dict) -> str:
     k, d = r["kind"], r["detail"]
-    who = r["agency"].replace("_", " ")
+    if "estimate" in r:
+        s = traced_sentence(doc, r)
+        if s is not None:
+            return s
     if k == "harm":
-        return f"is harmed ({code(doc, 'harm_category', d)})"
+        return f"harmed ({code(doc, 'harm_category', d)})"
     if k == "contact":
-        return f"{who} makes a contact; screened: {code(doc, 'contact_outcome', d)}"
-    if k == "screening_decision":
-        return f"screening decides: {code(doc, 'contact_outcome', d)}" + decision(r)
-    if k == "assessment_decision":
-        return ("assessment concludes: " + ["not in need", "child in need", "strategy discussion"][min(d, 2)]
-                + decision(r))
+        return f"contact reaches the front door; screened: {say(doc, 'contact_outcome', d)}"
     if k == "referral":
         return "contact accepted as a referral" + (" (within 12 months of the last)" if d else "")
     if k == "status":
-        return f"status becomes {code(doc, 'status', d)}"
+        name = code_name(doc, "status", d)
+        return "case closes (no status)" if name == "no_case" else f"status becomes {code(doc, 'status', d)}"
     if k == "care_entry":
-        return "starts to be looked after (" + ["section 20", "emergency protection", "proceedings",
-                                                "adolescent crisis"][min(d, 3)] + ")"
+        return f"starts to be looked after ({say(doc, 'care_entry_route', d)})"
     if k == "placement":
-        where = " out of area" if d & 16 else ""
-        return f"placed: {code(doc, 'placement_type', d & 15)}{where}"
+        where = ", out of the area" if d & 16 else ""
+        return f"placed {say(doc, 'placement_type', d & 15)}{where}"
+    if k == "placement_notice":
+        return f"notice given on the placement {say(doc, 'placement_type', d & 15)}"
     if k == "care_exit":
-        return "stops being looked after"
+        return f"stops being looked after: {say(doc, 'care_exit_reason', d)}"
+    if k == "legal_status":
+        return f"legal status: {code(doc, 'legal_status', d)}"
     if k == "exploitation_stage":
         stages = max(1, len(doc["codes"].get("exploitation_stage", [])))
-        return (f"exploitation stage: {code(doc, 'exploitation_stage', d % stages)}"
-                f" ({code(doc, 'exploitation_type', d // stages)})")
+        kind = code(doc, "exploitation_type", d // stages)
+        if code_name(doc, "exploitation_stage", d % stages) == "none":
+            return f"no longer targeted or exploited ({kind})"
+        return f"exploitation stage: {code(doc, 'exploitation_stage', d % stages)} ({kind})"
     if k == "missing":
         rep = "reported to police" if d & 16 else "not reported"
-        return f"goes missing from {code(doc, 'missing_where', d & 15)}, {rep}" + (
+        return f"goes missing from {say(doc, 'missing_where', d & 15)}, {rep}" + (
             f", graded {code(doc, 'missing_grade', (d >> 5) & 3)}" if d & 16 else "")
     if k == "missing_return":
-        return f"back after {d >> 2} whole day(s): {code(doc, 'missing_found_by', d & 3)}"
+        days = d >> 2
+        return ("back the same day" if days == 0 else f"back after {plural(days, 'whole day')}") + (
+            f" ({say(doc, 'missing_found_by', d & 3)})")
     if k == "return_interview":
         return "return-home interview: " + ["nothing said", "findings not acted on",
                                             "findings reached the plan and the police"][min(d, 2)]
@@ -87,22 +367,91 @@ def sentence(doc: dict, r: dict) -> str:
         return "tells a professional about the exploitation" + (" (later withdrawn)" if d else "")
     if k == "peer_recruited":
         return f"targeted through a friend or co-resident (child {d})"
-    # A kind with a code list of its own name reads as that code; others by name.
-    if k in doc["codes"]:
-        return f"{k.replace('_', ' ')}: {code(doc, k, d)}" + decision(r)
+    # A kind whose detail indexes one code list reads as that code; others by name.
+    lst = own_codes(doc, k)
+    if lst is not None:
+        return f"{k.replace('_', ' ')}: {code(doc, lst, d)}" + decision(r)
     return f"{k.replace('_', ' ')} [{d}]" + decision(r)
 
 
 def lane(r: dict) -> str:
     if r["kind"] in TRUE_STATE:
         return CHILD_LANE
+    if r["kind"] == "agency_saw" and r["agency"] == "none":  # harm no agency saw: part of the true state
+        return CHILD_LANE
     if r["agency"] != "none":
-        return r["agency"].replace("_", " ")
+        return agency_lane(r["agency"])
     return CARE_LANE
 
 
+def shares(doc: dict, group: list[dict]) -> str:
+    """One agency's decisions to pass a sighting on (agency_share, one record for
+    each other agency) as one sentence."""
+    told = [f"{agency_name(doc, r['detail'] & 15)} (" + ("the same day" if r["estimate"] < 0.5 else
+                                                          f"in {plural(r['estimate'], 'day')}") + ")"
+            for r in group if r["detail"] & 16]
+    not_told = [agency_name(doc, r["detail"] & 15) for r in group if not r["detail"] & 16]
+    p = f" (each with probability {n(group[0]['threshold'], 2)})"
+    if not told:
+        return "The harm shared with no other agency" + p
+    return ("The harm shared with " + ", ".join(told) + ("; not with " + ", ".join(not_told) if not_told else "")
+            + p)
+
+
+# A search for a placement that keeps failing (none found, every
+# care.breakdown.retry_days) is told once, then summed up at its last try.
+REPEATS = {"placement_match"}
+# What ends such a run of tries: the child moves, is given notice or leaves care.
+REPEAT_BREAKS = {"placement", "placement_notice", "placement_notice_reason", "care_exit", "care_ended"}
+
+
+def repeats(doc: dict, records: list[dict]) -> dict[int, int]:
+    """The repeats of a record told just before (same kind, same sentence, nothing
+    in between that ends the run): index → 0 to leave it out, or for the last
+    repeat of a run, how many repeats there were."""
+    runs: list[list[int]] = []
+    current: dict[str, tuple[str, list[int]]] = {}  # kind → (its sentence, the repeats since)
+    for i, r in enumerate(records):
+        if r["kind"] in REPEAT_BREAKS:
+            current.clear()
+        elif r["kind"] in REPEATS and "estimate" in r:
+            s = sentence(doc, r)
+            if r["kind"] in current and current[r["kind"]][0] == s:
+                current[r["kind"]][1].append(i)
+            else:
+                runs.append([])
+                current[r["kind"]] = (s, runs[-1])
+    out: dict[int, int] = {}
+    for run in runs:
+        out.update({i: 0 for i in run[:-1]})
+        if run:
+            out[run[-1]] = len(run)
+    return out
+
+
 def narrative(doc: dict, records: list[dict]) -> list[str]:
-    return [f"{r['date']}  {lane(r):<24} {sentence(doc, r)}" for r in records]
+    out: list[str] = []
+    again = repeats(doc, records)
+    i = 0
+    while i < len(records):
+        r = records[i]
+        if i in again:
+            if again[i]:
+                out.append(f"{r['date']}  {lane(r):<24} The same again, {plural(again[i], 'more time')} up to "
+                           f"this day: {sentence(doc, r)}")
+            i += 1
+            continue
+        if r["kind"] == "agency_share" and "estimate" in r:  # one line for one sighting's shares
+            j = i
+            while (j < len(records) and records[j]["kind"] == "agency_share" and records[j]["date"] == r["date"]
+                   and records[j]["agency"] == r["agency"]):
+                j += 1
+            out.append(f"{r['date']}  {lane(r):<24} {shares(doc, records[i:j])}")
+            i = j
+            continue
+        out.append(f"{r['date']}  {lane(r):<24} {sentence(doc, r)}")
+        i += 1
+    return out
 
 
 def header(doc: dict) -> list[str]:
@@ -114,8 +463,28 @@ def header(doc: dict) -> list[str]:
         changes = ", ".join(f"{x['path']} = {x['value']}" for x in b["changes"]) or "nothing changed"
         out.append(f"Branch on {b['date']}: {changes}.")
         div = doc.get("divergence")
-        out.append(f"The timelines part on {div['date']}." if div else "The timelines do not part.")
+        if not div:
+            out.append("The timelines do not part.")
+        else:
+            step = first_step_apart(doc)
+            if step == div["date"]:
+                out.append(f"The timelines part on {div['date']}.")
+            else:  # at first only a decision's numbers differ (e.g. caseload pressure), not what happened
+                out.append(f"The timelines part on {div['date']}, at first only in the numbers behind a decision; "
+                           + (f"what happens to the child first differs on {step}." if step else
+                              "what happens to the child never differs."))
     return out
+
+
+def first_step_apart(doc: dict) -> str | None:
+    """The date of the first record that differs between the two timelines in what
+    happened (kind, agency, detail or day) rather than only in a decision's numbers."""
+    a, b = doc["timelines"]["as_run"], doc["timelines"]["branch"]
+    key = lambda r: (r["day"], r["kind"], r["agency"], r["detail"])  # noqa: E731
+    for i in range(max(len(a), len(b))):
+        if i >= len(a) or i >= len(b) or key(a[i]) != key(b[i]):
+            return min(t[i]["date"] for t in (a, b) if i < len(t))  # the earlier of the two
+    return None
 
 
 OUTCOMES = [("harm", "harm events"), ("days_exploited", "days exploited"), ("missing", "missing episodes"),

@@ -39,7 +39,7 @@ ModuleList make_modules() {
   care->set_placement_hook([&exploitation_ref](World& w, AgentId c) { exploitation_ref.placement_changed(w, c); });
   // A vignette's children are chosen and their families set after family risk has
   // set up every household, and before anything else looks at them.
-  auto vignette = std::make_unique<Vignette>(*population, *family_risk, *agencies, *exploitation);
+  auto vignette = std::make_unique<Vignette>(*population, *family_risk, *agencies, *child_protection, *exploitation);
   ModuleList m;
   m.push_back(std::move(population));
   m.push_back(std::move(family_risk));

@@ -101,6 +101,18 @@ void ChildProtection::strategy_discussion(World& w, AgentId c) {
   }
 }
 
+void ChildProtection::script_plan(World& w, AgentId c, int32_t category) {
+  if (!w.children.active(c) || casework_.status(w, c) == Status::protection_plan ||
+      casework_.status(w, c) == Status::looked_after)
+    return;
+  if (casework_.status(w, c) == Status::none) casework_.note_referral(w, c);
+  casework_.add_to_record(w, c, casework_.severity(category));
+  casework_.assess_household(w, c, kConference);
+  casework_.set_status(w, c, Status::protection_plan);
+  casework_.step_day(w, c) = w.today + static_cast<int32_t>(p_.first_review_days);
+  w.agenda.file(casework_.step_day(w, c), review_, c);
+}
+
 void ChildProtection::daily(World& w) {
   for (AgentId c : w.agenda.due(w.today, enquiry_end_)) {
     if (!w.children.active(c) || casework_.status(w, c) != Status::protection_enquiry || casework_.step_day(w, c) != w.today)

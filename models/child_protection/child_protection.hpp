@@ -39,6 +39,11 @@ class ChildProtection final : public Module {
 
   // A strategy discussion, called by the front door (from screening or an assessment).
   void strategy_discussion(World& w, AgentId c);
+  // A vignette's child whose review dates a child protection plan (models/vignette):
+  // the plan starts today, as a conference would start it, with its first review
+  // due, and children's social care's record holds the concern of `category`
+  // and what the conference's assessment found; what follows is the model's.
+  void script_plan(World& w, AgentId c, int32_t category);
   const Params& params() const { return p_; }
 
  private:

@@ -58,6 +58,15 @@ void Vignette::declare_parameters(ParamDeclarer& d) {
                                      user, cite});
     d.real(ch.group_activity, {p + "exploitation.group_activity", "ratio", 1, 0, 20,
                                "the exploiters' activity (1 = a typical group; exploitation.groups)", user, cite});
+    d.integer(ch.same_group_as, {p + "exploitation.same_group_as", "slot", 0, 0, static_cast<int64_t>(kSlots),
+                                 "another scripted child (its slot) whose exploiters target this child too: one group "
+                                 "for several children, as around a house or venue; 0 a group of the child's own",
+                                 user, cite});
+    d.boolean(ch.protection_plan, {p + "protection_plan", false,
+                                   "the review dates a child protection plan: it starts on protection_plan_day, for "
+                                   "concern_category (then reviews, step-down and care are the model's)", user, cite});
+    d.real(ch.protection_plan_day, {p + "protection_plan_day", "days from start_date", 0, -kDaysRange, kDaysRange,
+                                    "the day the child protection plan starts", user, cite});
     d.real(ch.missing_propensity, {p + "missing_propensity", "ratio", -1, -1, 100,
                                    "the child's own propensity to go missing (exploitation.missing.propensity_shape's "
                                    "scale, mean 1); -1 keeps the drawn one", user, cite});
@@ -69,6 +78,7 @@ void Vignette::declare_parameters(ParamDeclarer& d) {
 void Vignette::declare_state(World& w) {
   concern_due_ = w.agenda.add_kind("vignette.concern");
   targeting_due_ = w.agenda.add_kind("vignette.targeting");
+  plan_due_ = w.agenda.add_kind("vignette.protection_plan");
 }
 
 // The simulated child nearest the vignette's child: same sex, a household in the
@@ -94,6 +104,7 @@ AgentId Vignette::choose(World& w, const Child& ch, const std::vector<AgentId>& 
 
 void Vignette::initialise(World& w) {
   std::vector<AgentId> taken;
+  group_.fill(UINT32_MAX);
   for (size_t k = 0; k < kSlots; ++k) {
     const Child& ch = slots_[k];
     if (!ch.present) continue;
@@ -123,6 +134,13 @@ void Vignette::initialise(World& w) {
                                              "starts (lengthen run.burn_in_days)", k + 1, ch.targeted_day));
       w.agenda.file(at, targeting_due_, c, static_cast<uint32_t>(k));
     }
+    if (ch.protection_plan) {
+      const auto at = static_cast<int32_t>(w.record_from + std::lround(ch.protection_plan_day));
+      if (at < 0)
+        throw std::runtime_error(fmt::format("vignette.child_{}.protection_plan_day {} is before the simulation "
+                                             "starts (lengthen run.burn_in_days)", k + 1, ch.protection_plan_day));
+      w.agenda.file(at, plan_due_, c, static_cast<uint32_t>(k));
+    }
   }
   w.traced_children.insert(w.traced_children.end(), taken.begin(), taken.end());
   std::sort(w.traced_children.begin(), w.traced_children.end());
@@ -136,22 +154,30 @@ void Vignette::daily(World& w) {
         exploitation_.script_friends(w, child_[k], child_[static_cast<size_t>(slots_[k].friend_of - 1)]);
   for (const AgendaEntry& e : w.agenda.due(w.today, concern_due_)) {
     if (!w.children.active(e.id)) continue;
-    size_t k = 0;
-    while (child_[k] != e.id) ++k;
-    const auto& names = kHarmCategoryNames;
-    const auto category = static_cast<int32_t>(
-        std::find(names.begin(), names.end(), slots_[k].concern_category) - names.begin());
-    agencies_.notice(w, e.id, e.payload, category, kConcern);
+    agencies_.notice(w, e.id, e.payload, category(slot_of(e.id)), kConcern);
   }
+  for (const AgendaEntry& e : w.agenda.due(w.today, plan_due_))
+    protection_.script_plan(w, e.id, category(e.payload));
   for (const AgendaEntry& e : w.agenda.due(w.today, targeting_due_)) {
     const Child& ch = slots_[e.payload];
-    exploitation_.script_targeting(w, e.id, ch.exploitation_type == "criminal" ? ExploitType::criminal
-                                                                               : ExploitType::sexual,
-                                   ch.group_activity,
-                                   ch.exploitation_stage == "exploited" ? Stage::exploited
-                                   : ch.exploitation_stage == "groomed" ? Stage::groomed
-                                                                        : Stage::targeted);
+    // Children of one group share it: the first of them targeted makes it.
+    const size_t owner = ch.same_group_as > 0 ? static_cast<size_t>(ch.same_group_as - 1) : e.payload;
+    group_[owner] = exploitation_.script_targeting(
+        w, e.id, ch.exploitation_type == "criminal" ? ExploitType::criminal : ExploitType::sexual, ch.group_activity,
+        ch.exploitation_stage == "exploited" ? Stage::exploited
+        : ch.exploitation_stage == "groomed" ? Stage::groomed
+                                             : Stage::targeted,
+        group_[owner]);
   }
+}
+
+size_t Vignette::slot_of(AgentId c) const {
+  return static_cast<size_t>(std::find(child_.begin(), child_.end(), c) - child_.begin());
+}
+
+int32_t Vignette::category(size_t slot) const {
+  const auto& names = kHarmCategoryNames;
+  return static_cast<int32_t>(std::find(names.begin(), names.end(), slots_[slot].concern_category) - names.begin());
 }
 
 void Vignette::plan_day(DayPlan& plan) {

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "models/exploitation/exploitation.hpp"
 #include "models/population/population.hpp"
 #include "tests/models/model_fixture.hpp"
 
@@ -106,4 +107,49 @@ TEST(Vignette, AConcernBeforeTheSimulationStartsIsAnError) {
     EXPECT_NE(std::string(e.what()).find("vignette.child_1.concerns.gp"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("burn_in_days"), std::string::npos) << e.what();
   }
+}
+
+// Several children exploited by the same men (004 ¶2.7): a slot naming another's
+// group is targeted by that one group, not a new one. And a child protection
+// plan the review dates starts on its day.
+TEST(Vignette, SharedExploitersAndADatedPlan) {
+  Settings s = with(whole_system(20000, 30), {{"vignette.child_1.present", true},
+                                              {"vignette.child_1.age", 14.0},
+                                              {"vignette.child_1.exploitation.targeted", true},
+                                              {"vignette.child_1.exploitation.targeted_day", 5.0},
+                                              {"vignette.child_1.exploitation.group_activity", 7.5},
+                                              {"vignette.child_1.protection_plan", true},
+                                              {"vignette.child_1.protection_plan_day", 3.0},
+                                              {"vignette.child_2.present", true},
+                                              {"vignette.child_2.age", 15.0},
+                                              {"vignette.child_2.exploitation.targeted", true},
+                                              {"vignette.child_2.exploitation.targeted_day", 8.0},
+                                              {"vignette.child_2.exploitation.same_group_as", int64_t{1}},
+                                              {"vignette.child_3.present", true},
+                                              {"vignette.child_3.age", 13.0},
+                                              {"vignette.child_3.exploitation.targeted", true},
+                                              {"vignette.child_3.exploitation.targeted_day", 8.0},
+                                              {"vignette.child_3.exploitation.group_activity", 7.5}});
+  RunOptions o;
+  o.keep_event_log = true;
+  Simulation sim(scenario(s), models::make_modules, 0, o);
+  World& w = sim.world();
+  while (!sim.done() && w.today < w.record_from + 10) sim.step();
+  const auto& groups = sim.module<models::Exploitation>().groups();
+  // Child 1 and 2 share one group of activity 7.5; child 3 has a group of its own
+  // with the same activity: two such groups, one with two victims.
+  std::vector<int32_t> victims;
+  for (const auto& g : groups)
+    if (g.activity == 7.5) victims.push_back(g.victims);
+  std::sort(victims.begin(), victims.end());
+  EXPECT_EQ(victims, (std::vector<int32_t>{1, 2}));
+  const AgentId c = w.scripted_children[0];
+  bool plan = false;
+  const size_t status = kind(w, "status");
+  for (const Event& e : w.event_log)
+    if (e.child == c && e.kind == status && e.detail == 5) {
+      EXPECT_EQ(e.day, 3);
+      plan = true;
+    }
+  EXPECT_TRUE(plan);
 }

@@ -1,0 +1,1 @@
+// Stylised-fact tests for this vignette: being written.

@@ -1,0 +1,62 @@
+#pragma once
+// Stylised-fact tests for the case-review vignettes (scenarios/vignettes/): run a
+// vignette's preset for several replicates and keep what happened to its scripted
+// children — their events and traced decisions, dated in days from the vignette's
+// start_date (t0 of EVIDENCE.md §6; negative days are the burn-in). Each test then
+// states a pattern from the review, the share of replicates that must show it and
+// why, and, for the after-reforms preset, the direction the review claims.
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sim/params/registry.hpp"
+#include "sim/schedule/events.hpp"
+#include "sim/schedule/world.hpp"
+
+namespace sgsim::testing {
+
+// One scripted child's history in one replicate.
+struct ChildHistory {
+  std::vector<Event> events;              // day: days from start_date
+  std::vector<World::TraceRecord> traces;  // day: days from start_date
+  bool left = false;                       // left the population (turned 18, died, moved away) before the end
+};
+
+struct VignetteReplicate {
+  std::vector<ChildHistory> children;  // in slot order (child_1 first)
+  EventRegistry types;
+  int32_t days = 0;  // the run's length (run.days)
+
+  uint16_t kind(const std::string& name) const;  // throws if the model has no such kind
+  // Events of a kind for child k, optionally only those whose detail passes `keep`,
+  // with day in [from, to).
+  std::vector<Event> events(size_t k, const std::string& kind_name, int32_t from = INT32_MIN, int32_t to = INT32_MAX,
+                            const std::function<bool(const Event&)>& keep = {}) const;
+  size_t count(size_t k, const std::string& kind_name, int32_t from = INT32_MIN, int32_t to = INT32_MAX,
+               const std::function<bool(const Event&)>& keep = {}) const {
+    return events(k, kind_name, from, to, keep).size();
+  }
+  // The first event of a kind (passing `keep`) on or after `from`: its day, or -1 if none.
+  int32_t first(size_t k, const std::string& kind_name, int32_t from = INT32_MIN,
+                const std::function<bool(const Event&)>& keep = {}) const;
+  std::vector<World::TraceRecord> traces(size_t k, const std::string& kind_name, int32_t from = INT32_MIN,
+                                         int32_t to = INT32_MAX) const;
+  // A code's value by name for a kind whose code list is named like it (e.g.
+  // code("status", "protection_plan")); throws if unknown.
+  int32_t code(const std::string& list, const std::string& name) const;
+};
+
+// Run `replicates` replicates of a vignette preset (path relative to the source
+// tree, e.g. "scenarios/vignettes/lena/as_was.yaml"), with optional settings on
+// top (as --set would). The replicates are the scenario's own 0..n-1, so a test
+// sees what `sgsim run` would.
+std::vector<VignetteReplicate> run_vignette(const std::string& path, int replicates,
+                                            const std::vector<std::pair<std::string, ParamValue>>& settings = {});
+
+// The share of replicates for which `pattern` holds.
+double share(const std::vector<VignetteReplicate>& runs, const std::function<bool(const VignetteReplicate&)>& pattern);
+// The mean over replicates of `value`.
+double mean(const std::vector<VignetteReplicate>& runs, const std::function<double(const VignetteReplicate&)>& value);
+
+}  // namespace sgsim::testing
