@@ -429,16 +429,17 @@ def repeats(doc: dict, records: list[dict]) -> dict[int, int]:
     return out
 
 
-def narrative(doc: dict, records: list[dict]) -> list[str]:
-    out: list[str] = []
+def words(doc: dict, records: list[dict]) -> list[tuple[str, str] | None]:
+    """Each record's lane and sentence as the narration tells it, or None for a
+    record told within another's line (a sighting's shares, a repeated search)."""
+    out: list[tuple[str, str] | None] = []
     again = repeats(doc, records)
     i = 0
     while i < len(records):
         r = records[i]
         if i in again:
-            if again[i]:
-                out.append(f"{r['date']}  {lane(r):<24} The same again, {plural(again[i], 'more time')} up to "
-                           f"this day: {sentence(doc, r)}")
+            out.append((lane(r), f"The same again, {plural(again[i], 'more time')} up to this day: {sentence(doc, r)}")
+                       if again[i] else None)
             i += 1
             continue
         if r["kind"] == "agency_share" and "estimate" in r:  # one line for one sighting's shares
@@ -446,12 +447,29 @@ def narrative(doc: dict, records: list[dict]) -> list[str]:
             while (j < len(records) and records[j]["kind"] == "agency_share" and records[j]["date"] == r["date"]
                    and records[j]["agency"] == r["agency"]):
                 j += 1
-            out.append(f"{r['date']}  {lane(r):<24} {shares(doc, records[i:j])}")
+            out.append((lane(r), shares(doc, records[i:j])))
+            out.extend([None] * (j - i - 1))
             i = j
             continue
-        out.append(f"{r['date']}  {lane(r):<24} {sentence(doc, r)}")
+        out.append((lane(r), sentence(doc, r)))
         i += 1
     return out
+
+
+def narrative(doc: dict, records: list[dict]) -> list[str]:
+    return [f"{r['date']}  {w[0]:<24} {w[1]}" for r, w in zip(records, words(doc, records)) if w is not None]
+
+
+def annotate(doc: dict) -> dict:
+    """The document with each timeline record's lane and sentence (`lane`, `text`;
+    `show` false for a record told within another's line), for `sgsim serve`'s
+    page, so that the page and the terminal tell the same story."""
+    for records in doc.get("timelines", {}).values():
+        for r, w in zip(records, words(doc, records)):
+            r["show"] = w is not None
+            if w is not None:
+                r["lane"], r["text"] = w
+    return doc
 
 
 def header(doc: dict) -> list[str]:
@@ -611,9 +629,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("-o", "--output", help="HTML page to write")
     p.add_argument("--force", action="store_true", help="replace the page if it exists")
     p.add_argument("--delete-input", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--annotate", metavar="OUT", help=argparse.SUPPRESS)  # sgsim serve: the document with its words
     a = p.parse_args(argv)
     try:
         doc = json.loads(Path(a.trace).read_text(encoding="utf-8"))
+        if a.annotate:
+            Path(a.annotate).write_text(json.dumps(annotate(doc)), encoding="utf-8")
+            return 0
         sys.stdout.write(text(doc))
         if a.output:
             write_page(doc, a.output, a.force)

@@ -109,7 +109,8 @@ void Agencies::declare_state(World& w) {
       "agency_saw",
       "traced: an agency records something of the child (agency: who; detail: codes agency_saw: 0 a true harm event "
       "no agency saw, agency none; 1 it saw a true harm event; 2 another agency passed one on; 3 it noticed another "
-      "module's event, an exploitation harm, missing episode or arrest; 4 police attended a domestic abuse incident in "
+      "module's event (an arrest, a notified emergency attendance, a CAMHS referral, a pregnancy, a recognition, a "
+      "vignette's scripted concern; an exploitation harm it saw is code 1); 4 police attended a domestic abuse incident in "
       "the household; every event an agency sees is recorded in its own record; estimate: the concern the event adds, "
       "by its harm category's severity; threshold: the agency's referral threshold, times its batted-back factor; "
       "workload: the concern in its record after it)");

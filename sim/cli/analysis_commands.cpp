@@ -1,6 +1,8 @@
 #include "sim/cli/analysis_commands.hpp"
 
 #include <fmt/format.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -44,6 +46,26 @@ int exec_python(const std::string& module, std::vector<std::string> args) {
   fmt::print(stderr, "sgsim: error: cannot run {}: {} (install Debian's python3 with ./setup.sh build)\n", kPython,
              std::strerror(errno));
   return kExitRunFailed;
+}
+
+int run_python(const std::string& module, std::vector<std::string> args) {
+  const std::string root = analysis_root();
+  const char* old = std::getenv("PYTHONPATH");
+  std::vector<std::string> env = {"PYTHONPATH=" + (old && *old ? root + ":" + old : root)};
+  for (char** e = environ; *e; ++e)
+    if (std::strncmp(*e, "PYTHONPATH=", 11) != 0) env.emplace_back(*e);
+  args.insert(args.begin(), {kPython, "-m", module});
+  std::vector<char*> argv, envp;
+  for (auto& s : args) argv.push_back(s.data());
+  argv.push_back(nullptr);
+  for (auto& s : env) envp.push_back(s.data());
+  envp.push_back(nullptr);
+  pid_t pid = 0;
+  if (::posix_spawn(&pid, kPython, nullptr, nullptr, argv.data(), envp.data()) != 0) return -1;
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR) return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 int cmd_report(const AnalysisArgs& a) {

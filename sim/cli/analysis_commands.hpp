@@ -17,6 +17,9 @@ struct AnalysisArgs {
 // Replaces the sgsim process with `/usr/bin/python3 -m module args...` (the
 // analysis package on PYTHONPATH); returns only if that fails.
 int exec_python(const std::string& module, std::vector<std::string> args);
+// Runs `/usr/bin/python3 -m module args...` as a child process and waits for it
+// (for a server, which must go on): its exit status, or -1 if it could not start.
+int run_python(const std::string& module, std::vector<std::string> args);
 
 // Both replace the sgsim process with /usr/bin/python3 (its exit status is theirs).
 int cmd_report(const AnalysisArgs& a);

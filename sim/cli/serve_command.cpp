@@ -6,7 +6,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <unistd.h>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -15,6 +18,7 @@
 #include <stdexcept>
 
 #include "sim/calendar/calendar.hpp"
+#include "sim/cli/analysis_commands.hpp"
 #include "sim/run/runner.hpp"
 #include "sim/trace/trace.hpp"
 
@@ -80,6 +84,14 @@ std::vector<ScenarioEntry> list_scenarios(const ServeArgs& a) {
   // scenarios stand in (their subfolders are options and variants of them).
   const fs::path src = SGSIM_SOURCE_DIR;
   auto files = yaml_files(src / "scenarios" / "vignettes", true);
+  // A vignette's child.yaml is the base its presets extend; a trainer runs the
+  // presets, as-was first.
+  files.erase(std::remove_if(files.begin(), files.end(), [](const fs::path& f) { return f.filename() == "child.yaml"; }),
+              files.end());
+  std::stable_sort(files.begin(), files.end(), [](const fs::path& x, const fs::path& y) {
+    if (x.parent_path() != y.parent_path()) return x.parent_path() < y.parent_path();
+    return (x.filename() != "as_was.yaml") < (y.filename() != "as_was.yaml");
+  });
   if (files.empty()) files = yaml_files(src / "scenarios" / "local", false);
   for (const auto& f : files) add(f.lexically_relative(src).string(), f);
   return out;
@@ -221,6 +233,36 @@ int64_t integer_field(const json& body, const char* key, int64_t fallback, int64
   return static_cast<int64_t>(x);
 }
 
+// Each record's lane and sentence as `sgsim trace` tells them (analysis/trace.py
+// --annotate), so the page and the terminal tell one story. If Python cannot run,
+// the page falls back to its own shorter wording.
+json with_words(json doc) {
+  const fs::path dir = fs::temp_directory_path();
+  std::string in = (dir / "sgsim-serve-XXXXXX").string();
+  const int fd = ::mkstemp(in.data());
+  if (fd < 0) return doc;
+  ::close(fd);
+  const std::string out = in + ".words";
+  {
+    std::ofstream f(in);
+    f << doc.dump(-1, ' ', false, json::error_handler_t::replace);
+  }
+  if (run_python("analysis.trace", {in, "--annotate", out}) == 0) {
+    try {
+      std::ifstream f(out);
+      doc = json::parse(f);
+    } catch (const json::exception& e) {
+      std::cerr << "sgsim serve: the narration could not be read: " << e.what() << "\n";
+    }
+  } else {
+    std::cerr << "sgsim serve: analysis.trace --annotate failed; the page words the records itself\n";
+  }
+  std::error_code ec;
+  fs::remove(in, ec);
+  fs::remove(out, ec);
+  return doc;
+}
+
 // Serialises the runs: one trace at a time keeps the machine's cores for that
 // run (trace_child spreads its continuations over them) and the answer times
 // predictable in a training room. Other requests (the page, lists) do not wait.
@@ -308,7 +350,7 @@ json trace_json(const ServeArgs& a, const ModelFactory& factory, const std::stri
   doc["run"] = {{"seconds", secs}};
   const RunWindow w = run_window(sc, factory);
   doc["run_window"] = {{"start_date", w.start_date}, {"end_date", w.end_date}, {"days", w.days}};
-  return doc;
+  return with_words(std::move(doc));
 }
 
 void send_json(httplib::Response& res, int status, const json& j) {

@@ -136,7 +136,7 @@ Outcome outcome(const ChildRun& r, int32_t from) {
   const int stages = static_cast<int>(std::max<size_t>(1, code_count(t, "exploitation_stage")));
   const int plan = code_index(t, "status", "protection_plan"), looked_after = code_index(t, "status", "looked_after");
   Outcome o;
-  bool is_exploited = false, protected_now = false;
+  bool is_exploited = false, protected_before = false;
   int32_t exploited_since = from;
   auto protect = [&](int32_t day) {
     if (!o.days_to_protection) o.days_to_protection = std::max(0, day - from);
@@ -150,7 +150,8 @@ Outcome outcome(const ChildRun& r, int32_t from) {
       if (!is_exploited && now) exploited_since = e.day;
       is_exploited = now;
     } else if (k == status) {
-      protected_now = e.detail == plan || e.detail == looked_after;
+      const bool protected_now = e.detail == plan || e.detail == looked_after;
+      if (!after) protected_before = protected_now;
       if (protected_now && after) protect(e.day);
     }
     if (!after) continue;
@@ -159,7 +160,7 @@ Outcome outcome(const ChildRun& r, int32_t from) {
     if (k == placement) o.moves += 1;
     if (k == flagged) protect(e.day);
   }
-  if (protected_now) protect(from);  // already protected on the branch day
+  if (protected_before) o.days_to_protection = 0;  // already on a plan or looked after on the branch day
   if (is_exploited) o.days_exploited += r.days - std::max(exploited_since, from);
   return o;
 }
@@ -288,7 +289,10 @@ json trace_child(const Scenario& sc, const ModelFactory& factory, const TraceReq
   doc["divergence"] = nullptr;
   for (size_t i = 0; i < std::max(a.size(), b.size()); ++i)
     if (i >= a.size() || i >= b.size() || a[i] != b[i]) {
-      doc["divergence"] = {{"index", i}, {"date", (i < a.size() ? a[i] : b[i])["date"]}};
+      // The earlier of the two records that differ: where the timelines part.
+      std::string date = (i < a.size() ? a[i] : b[i])["date"];
+      if (i < a.size() && i < b.size()) date = std::min(a[i]["date"].get<std::string>(), b[i]["date"].get<std::string>());
+      doc["divergence"] = {{"index", i}, {"date", date}};
       break;
     }
 

@@ -141,6 +141,10 @@ def check_api(base: str) -> None:
     if status == 200:
         got = [(c["path"], float(c["value"])) for c in doc["branch"]["changes"]]
         ok(got == [("population.births_per_10k", 400.0), (LEVER, 2.0)], "the changes are the ones asked for", str(got))
+        shown = [r for r in doc["timelines"]["as_run"] if r.get("show")]
+        ok(bool(shown) and all(r.get("text") and r.get("lane") for r in shown),
+           "every record shown carries the terminal's words and lane (analysis/trace.py)",
+           str(doc["timelines"]["as_run"][:2]))
 
 
 def check_page(base: str, chromium: str, tmp: str) -> None:
