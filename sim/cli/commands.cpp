@@ -164,6 +164,9 @@ int sgsim_main(int argc, char** argv, const ModelFactory& factory) {
     cmd->add_option("--set", args.sets, set_help);
     cmd->add_flag("--force", args.force, "overwrite the output file if it exists");
     cmd->add_flag("--events", args.events, "keep the event log in the output (needed by export --ssda903/--cin)");
+    cmd->add_option("--share", args.share,
+                    "K/N: run only share K of N of the runs into OUTPUT.runs/ and write no run file (a job array's "
+                    "task; the same command without --share then gathers them: docs/cluster.md)");
   };
   auto* run = app.add_subcommand("run", "run a scenario and write an HDF5 run file");
   run->add_option("scenario", ra.scenarios, "scenario YAML file")->required()->expected(1);

@@ -7,14 +7,17 @@
 #include <cctype>
 #include <atomic>
 #include <csignal>
+#include <filesystem>
 #include <iostream>
 #include <set>
+#include <sstream>
 
 #include "sim/cli/progress.hpp"
 #include "sim/experiment/headlines.hpp"
 #include "sim/experiment/sweep.hpp"
 #include "sim/output/pending_file.hpp"
 #include "sim/output/run_file.hpp"
+#include "sim/run/ensemble.hpp"
 #include "sim/run/runner.hpp"
 
 namespace sgsim {
@@ -160,8 +163,19 @@ template <class Print>
 int run_set(const RunArgs& a, std::vector<Scenario> scenarios, ExperimentInfo experiment, const ModelFactory& factory,
             const std::string& command_line, Print print) {
   make_names_unique(scenarios);
-  // Refuse to clobber or write nowhere before doing any work.
-  PendingFile out(a.output, a.force);
+  int part = 1, parts = 1;  // --share K/N
+  if (!a.share.empty()) {
+    char slash = 0;
+    std::istringstream in(a.share);
+    if (!(in >> part >> slash >> parts) || slash != '/' || !in.eof() || parts < 1 || part < 1 || part > parts)
+      throw ScenarioError({"--share", 0, 0}, "'" + a.share + "': expected K/N with 1 <= K <= N, e.g. 3/20 (in a "
+                                             "Slurm job array: --share $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT)");
+    if (launched_as_ensemble())
+      throw ScenarioError({"--share", 0, 0}, "--share is for job arrays without MPI; under mpirun the ranks share the runs");
+  }
+  // Refuse to clobber or write nowhere before doing any work (a share writes no
+  // run file, only its runs, so it only checks that the folder can be made).
+  PendingFile out(a.output, a.force || parts > 1);
 
   const int threads = a.threads > 0 ? a.threads : static_cast<int>(std::thread::hardware_concurrency());
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<size_t>(std::max(1, threads)));
@@ -186,7 +200,24 @@ int run_set(const RunArgs& a, std::vector<Scenario> scenarios, ExperimentInfo ex
 
   std::vector<ScenarioResult> results;
   try {
-    results = run_scenarios(scenarios, factory, opt);
+    if (launched_as_ensemble()) {  // one of several mpirun ranks: sim/run/ensemble.hpp
+      Ensemble ensemble;
+      prov.threads = threads * ensemble.size();
+      auto got = ensemble.run(scenarios, factory, opt, runs_folder(a.output));
+      if (!got) return 0;  // a worker: its runs are in the runs folder; the manager writes the file
+      results = std::move(*got);
+    } else if (parts > 1 || std::filesystem::is_directory(runs_folder(a.output))) {
+      // A job array's share, or the command that gathers the shares (or finishes
+      // a killed ensemble): runs already complete in the folder are not run again.
+      auto got = run_share(scenarios, factory, opt, runs_folder(a.output), part, parts);
+      if (!got) {
+        fmt::print("share {}/{} done: its runs are in {}\n", part, parts, runs_folder(a.output));
+        return 0;
+      }
+      results = std::move(*got);
+    } else {
+      results = run_scenarios(scenarios, factory, opt);
+    }
   } catch (const Cancelled&) {
     progress.finish();
     std::cerr << "sgsim: interrupted; no output written\n";
@@ -200,6 +231,10 @@ int run_set(const RunArgs& a, std::vector<Scenario> scenarios, ExperimentInfo ex
   prov.finished_at = utc_now_iso();
   write_run_file(out.temp_path(), results, prov);
   out.commit();
+  if (std::filesystem::is_directory(runs_folder(a.output))) {  // the run file holds every run: the folder's work is done
+    std::error_code ec;
+    std::filesystem::remove_all(runs_folder(a.output), ec);
+  }
   print(results, prov.experiment);
   fmt::print("wrote {}\n", a.output);
   return 0;

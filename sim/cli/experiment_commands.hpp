@@ -17,6 +17,7 @@ struct RunArgs {
   double scale = 1.0;
   std::vector<std::string> sets;  // PATH=VALUE (sweep: also PATH=FROM:TO:STEP and PATH=A,B)
   bool force = false, events = false;
+  std::string share;  // "K/N": run only the K-th of N shares into the runs folder (a job array's task)
 };
 
 int cmd_run(const RunArgs& a, const ModelFactory& factory, const std::string& command_line);

@@ -162,15 +162,8 @@ ScenarioResult run_scenario(const Scenario& scenario, const ModelFactory& factor
   return std::move(run_scenarios({scenario}, factory, options).front());
 }
 
-std::vector<ScenarioResult> run_scenarios(const std::vector<Scenario>& scenarios, const ModelFactory& factory,
-                                          const RunOptions& options) {
+std::vector<ScenarioResult> empty_results(const std::vector<Scenario>& scenarios, const ModelFactory& factory) {
   std::vector<ScenarioResult> out(scenarios.size());
-  struct Task {
-    size_t scenario;
-    uint32_t replicate;
-  };
-  std::vector<Task> tasks;
-  Progress total;
   for (size_t s = 0; s < scenarios.size(); ++s) {
     auto model = bind_model(factory);
     model->registry.apply(scenarios[s].overrides);
@@ -178,9 +171,24 @@ std::vector<ScenarioResult> run_scenarios(const std::vector<Scenario>& scenarios
     out[s].resolved = resolved_yaml(scenarios[s], model->registry);
     out[s].run = model->run;
     out[s].replicates.resize(static_cast<size_t>(model->run.replicates));
-    for (int64_t r = 0; r < model->run.replicates; ++r) tasks.push_back({s, static_cast<uint32_t>(r)});
-    total.replicates += model->run.replicates;
-    total.days_total += model->run.replicates * (model->run.days + model->run.burn_in_days);
+  }
+  return out;
+}
+
+std::vector<ScenarioResult> run_scenarios(const std::vector<Scenario>& scenarios, const ModelFactory& factory,
+                                          const RunOptions& options) {
+  std::vector<ScenarioResult> out = empty_results(scenarios, factory);
+  struct Task {
+    size_t scenario;
+    uint32_t replicate;
+  };
+  std::vector<Task> tasks;
+  Progress total;
+  for (size_t s = 0; s < scenarios.size(); ++s) {
+    const int64_t n = out[s].run.replicates;
+    for (int64_t r = 0; r < n; ++r) tasks.push_back({s, static_cast<uint32_t>(r)});
+    total.replicates += n;
+    total.days_total += n * (out[s].run.days + out[s].run.burn_in_days);
   }
 
   // Progress is aggregated here so the callback sees whole-run totals.

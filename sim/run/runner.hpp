@@ -143,6 +143,11 @@ class Simulation {
 
 ScenarioResult run_scenario(const Scenario& scenario, const ModelFactory& factory, const RunOptions& options);
 
+// Each scenario's result before any replicate has run: name, resolved text, run
+// settings, and room for its replicates (what run_scenarios and an MPI ensemble
+// fill in).
+std::vector<ScenarioResult> empty_results(const std::vector<Scenario>& scenarios, const ModelFactory& factory);
+
 // Several scenarios with the same seeds (common random numbers: replicate r of
 // every scenario draws from the same streams). Every (scenario, replicate) pair
 // is one task on the thread pool, so a comparison keeps both cores busy however
