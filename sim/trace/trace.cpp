@@ -39,7 +39,8 @@ ChildRun run_for_child(const Scenario& sc, const ModelFactory& factory, const Tr
   ChildRun r;
   for (const Event& e : w.event_log)  // the log's days count from start_date; here, internal days
     if (e.child == child) r.events.push_back(Event{e.day + w.record_from, e.child, e.kind, e.agency, e.detail});
-  r.traces = std::move(w.trace_log);
+  for (const auto& t : w.trace_log)  // a vignette traces all its children: keep this one's
+    if (t.child == child) r.traces.push_back(t);
   r.types = w.event_types;
   r.start = w.calendar.start();
   r.record_from = w.record_from;
