@@ -226,6 +226,9 @@ def traced_sentence(doc: dict, r: dict) -> str | None:
     not known here."""
     k, d, e, t, w = r["kind"], r["detail"], r["estimate"], r["threshold"], r["workload"]
     who = agency_words(r["agency"])
+    if k == "vignette_scripted":
+        return ("Scripted by the vignette, as the review dates it: " +
+                [f"harm seen by {who}", "a child protection plan starts", "exploiters target the child"][min(max(d, 0), 2)])
     if k in FIXED:
         title, outcomes, thresholds = FIXED[k]
         i = min(max(d, 0), len(outcomes) - 1)
@@ -379,6 +382,10 @@ def lane(r: dict) -> str:
         return CHILD_LANE
     if r["kind"] == "agency_saw" and r["agency"] == "none":  # harm no agency saw: part of the true state
         return CHILD_LANE
+    if r["kind"] == "exploited_child_arrested":  # police arrest; the event log carries no agency
+        return agency_lane("police")
+    if r["kind"] == "vignette_scripted" and r["agency"] == "none":
+        return CHILD_LANE if r["detail"] == 2 else CARE_LANE
     if r["agency"] != "none":
         return agency_lane(r["agency"])
     return CARE_LANE

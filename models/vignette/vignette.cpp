@@ -79,6 +79,12 @@ void Vignette::declare_state(World& w) {
   concern_due_ = w.agenda.add_kind("vignette.concern");
   targeting_due_ = w.agenda.add_kind("vignette.targeting");
   plan_due_ = w.agenda.add_kind("vignette.protection_plan");
+  ev_scripted_ = w.event_types.add_kind(
+      "vignette_scripted",
+      "traced: the vignette makes something happen on its day, as its review dates it (detail: codes "
+      "vignette_scripted: 0 an agency sees harm, agency: which; 1 a child protection plan starts; 2 exploiters "
+      "target the child); estimate, threshold, workload: 0");
+  w.event_types.add_codes("vignette_scripted", std::array{"agency_sees_harm", "protection_plan", "exploiters_target"});
 }
 
 // The simulated child nearest the vignette's child: same sex, a household in the
@@ -154,12 +160,16 @@ void Vignette::daily(World& w) {
         exploitation_.script_friends(w, child_[k], child_[static_cast<size_t>(slots_[k].friend_of - 1)]);
   for (const AgendaEntry& e : w.agenda.due(w.today, concern_due_)) {
     if (!w.children.active(e.id)) continue;
+    w.trace(e.id, ev_scripted_, 0, 0, 0, 0, agencies_.id(e.payload));
     agencies_.notice(w, e.id, e.payload, category(slot_of(e.id)), kConcern);
   }
-  for (const AgendaEntry& e : w.agenda.due(w.today, plan_due_))
+  for (const AgendaEntry& e : w.agenda.due(w.today, plan_due_)) {
+    w.trace(e.id, ev_scripted_, 1);
     protection_.script_plan(w, e.id, category(e.payload));
+  }
   for (const AgendaEntry& e : w.agenda.due(w.today, targeting_due_)) {
     const Child& ch = slots_[e.payload];
+    w.trace(e.id, ev_scripted_, 2);
     // Children of one group share it: the first of them targeted makes it.
     const size_t owner = ch.same_group_as > 0 ? static_cast<size_t>(ch.same_group_as - 1) : e.payload;
     group_[owner] = exploitation_.script_targeting(

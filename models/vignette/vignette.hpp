@@ -76,6 +76,7 @@ class Vignette final : public Module {
   std::array<AgentId, kSlots> child_{};  // the scripted child of each present slot
   std::array<uint32_t, kSlots> group_{};  // each slot's exploiter group once targeted
   AgendaKind concern_due_, targeting_due_, plan_due_;
+  EventKind ev_scripted_;  // traced: what the vignette made happen, so a timeline says it was scripted
 };
 
 }  // namespace sgsim::models
