@@ -101,16 +101,17 @@ void ChildProtection::strategy_discussion(World& w, AgentId c) {
   }
 }
 
-void ChildProtection::script_plan(World& w, AgentId c, int32_t category) {
+bool ChildProtection::script_plan(World& w, AgentId c, int32_t category) {
   if (!w.children.active(c) || casework_.status(w, c) == Status::protection_plan ||
       casework_.status(w, c) == Status::looked_after)
-    return;
+    return false;
   if (casework_.status(w, c) == Status::none) casework_.note_referral(w, c);
   casework_.add_to_record(w, c, casework_.severity(category));
   casework_.assess_household(w, c, kConference);
   casework_.set_status(w, c, Status::protection_plan);
   casework_.step_day(w, c) = w.today + static_cast<int32_t>(p_.first_review_days);
   w.agenda.file(casework_.step_day(w, c), review_, c);
+  return true;
 }
 
 void ChildProtection::daily(World& w) {

@@ -43,7 +43,8 @@ class ChildProtection final : public Module {
   // the plan starts today, as a conference would start it, with its first review
   // due, and children's social care's record holds the concern of `category`
   // and what the conference's assessment found; what follows is the model's.
-  void script_plan(World& w, AgentId c, int32_t category);
+  // Returns false (and does nothing) if the child is already on a plan or looked after.
+  bool script_plan(World& w, AgentId c, int32_t category);
   const Params& params() const { return p_; }
 
  private:

@@ -163,10 +163,8 @@ void Vignette::daily(World& w) {
     w.trace(e.id, ev_scripted_, 0, 0, 0, 0, agencies_.id(e.payload));
     agencies_.notice(w, e.id, e.payload, category(slot_of(e.id)), kConcern);
   }
-  for (const AgendaEntry& e : w.agenda.due(w.today, plan_due_)) {
-    w.trace(e.id, ev_scripted_, 1);
-    protection_.script_plan(w, e.id, category(e.payload));
-  }
+  for (const AgendaEntry& e : w.agenda.due(w.today, plan_due_))
+    if (protection_.script_plan(w, e.id, category(e.payload))) w.trace(e.id, ev_scripted_, 1);
   for (const AgendaEntry& e : w.agenda.due(w.today, targeting_due_)) {
     const Child& ch = slots_[e.payload];
     w.trace(e.id, ev_scripted_, 2);

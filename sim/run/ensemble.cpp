@@ -263,12 +263,14 @@ std::optional<std::vector<ScenarioResult>> Ensemble::run(const std::vector<Scena
     MPI_Recv(&rep, 2, MPI_INT, st.MPI_SOURCE, kTagAsk, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
     if (rep.task >= 0) tally.done(rep.task, rep.failed != 0);
     int task = kNoMoreWork;
-    if (next < todo.size())
+    const bool interrupted = options.cancel && options.cancel->load();  // SIGINT/SIGTERM: no new work
+    if (next < todo.size() && !interrupted)
       task = todo[next++];
     else
       --working;
     MPI_Send(&task, 1, MPI_INT, st.MPI_SOURCE, kTagWork, MPI_COMM_WORLD);
   }
+  if (options.cancel && options.cancel->load()) throw Cancelled();  // the complete runs stay for the rerun
   tally.check(skipped, runs_dir);
   return gather(p, options, runs_dir);
 #endif
