@@ -483,6 +483,10 @@ def header(doc: dict) -> list[str]:
     c = doc["child"]
     out = [f"Child {c['id']} ({'boy' if c['sex'] else 'girl'}, born {c['birth_date']}; {c['chosen']}) in scenario "
            f"'{doc['scenario']}', replicate {doc['replicate']}, from {doc['start_date']}."]
+    scripted = doc.get("scripted_children", [])
+    if len(scripted) > 1:
+        out.append("The vignette's children (trace another with --child ID): " +
+                   ", ".join(f"child_{k + 1} = {i}" for k, i in enumerate(scripted)) + ".")
     if "branch" in doc:
         b = doc["branch"]
         changes = ", ".join(f"{x['path']} = {x['value']}" for x in b["changes"]) or "nothing changed"

@@ -243,15 +243,16 @@ int32_t trace_branch_day(const Scenario& sc, const ModelFactory& factory, const 
 json trace_child(const Scenario& sc, const ModelFactory& factory, const TraceRequest& rq) {
   AgentId child = 0;
   std::string chosen = "given";
+  // A vignette's scripted children, first; else the most varied path in the run.
+  RunOptions o;
+  o.scale = rq.scale;
+  o.keep_event_log = true;
+  Simulation sim(sc, factory, rq.replicate, o);
+  const std::vector<AgentId> scripted = sim.world().scripted_children;
   if (rq.child) {
     child = *rq.child;
   } else {
-    // A vignette's first scripted child; else the most varied path in the run.
-    RunOptions o;
-    o.scale = rq.scale;
-    o.keep_event_log = true;
-    Simulation sim(sc, factory, rq.replicate, o);
-    if (!sim.world().scripted_children.empty()) {
+    if (!scripted.empty()) {
       child = sim.world().scripted_children.front();
       chosen = "the vignette's child";
     } else {
@@ -264,6 +265,7 @@ json trace_child(const Scenario& sc, const ModelFactory& factory, const TraceReq
   json doc;
   doc["scenario"] = sc.name;
   doc["replicate"] = rq.replicate;
+  doc["scripted_children"] = scripted;  // a vignette's children, in slot order (--child picks another)
   doc["start_date"] = format_iso(Date{as_run.start.serial + as_run.record_from});
   doc["child"] = {{"id", child},
                   {"sex", as_run.sex},
