@@ -19,6 +19,16 @@ constexpr StreamId kConcern = stream_id("vignette.concern");
 const std::array<const char*, FamilyRisk::kStressors> kStressorKeys = {"domestic_abuse", "parental_mental_ill_health",
                                                                        "parental_substance_misuse"};
 constexpr double kDaysRange = 36525;  // a century either side of start_date: any date a review gives
+
+// A vignette's day (days from start_date) as the simulation's internal day. A day
+// before the simulation's first cannot happen: a clear error naming the setting.
+int32_t internal_day(const World& w, double day, const std::string& setting) {
+  const auto at = static_cast<int32_t>(w.record_from + std::lround(day));
+  if (at < 0)
+    throw std::runtime_error(fmt::format("{}: day {} is before the simulation starts ({} days before start_date: "
+                                         "lengthen run.burn_in_days)", setting, day, w.record_from));
+  return at;
+}
 }  // namespace
 
 void Vignette::declare_parameters(ParamDeclarer& d) {
@@ -125,28 +135,15 @@ void Vignette::initialise(World& w) {
     // What each agency saw, on its day: before the simulation's first day it
     // cannot happen (lengthen run.burn_in_days); after its last the agenda drops it.
     for (size_t a = 0; a < kAgencies; ++a)
-      for (double day : ch.concerns[a]) {
-        const auto at = static_cast<int32_t>(w.record_from + std::lround(day));
-        if (at < 0)
-          throw std::runtime_error(fmt::format("vignette.child_{}.concerns.{}: day {} is before the simulation starts "
-                                               "({} days before start_date: lengthen run.burn_in_days)",
-                                               k + 1, kAgencyNames[a], day, w.record_from));
-        w.agenda.file(at, concern_due_, c, static_cast<uint32_t>(a));
-      }
-    if (ch.targeted) {
-      const auto at = static_cast<int32_t>(w.record_from + std::lround(ch.targeted_day));
-      if (at < 0)
-        throw std::runtime_error(fmt::format("vignette.child_{}.exploitation.targeted_day {} is before the simulation "
-                                             "starts (lengthen run.burn_in_days)", k + 1, ch.targeted_day));
-      w.agenda.file(at, targeting_due_, c, static_cast<uint32_t>(k));
-    }
-    if (ch.protection_plan) {
-      const auto at = static_cast<int32_t>(w.record_from + std::lround(ch.protection_plan_day));
-      if (at < 0)
-        throw std::runtime_error(fmt::format("vignette.child_{}.protection_plan_day {} is before the simulation "
-                                             "starts (lengthen run.burn_in_days)", k + 1, ch.protection_plan_day));
-      w.agenda.file(at, plan_due_, c, static_cast<uint32_t>(k));
-    }
+      for (double day : ch.concerns[a])
+        w.agenda.file(internal_day(w, day, fmt::format("vignette.child_{}.concerns.{}", k + 1, kAgencyNames[a])),
+                      concern_due_, c, static_cast<uint32_t>(a));
+    if (ch.targeted)
+      w.agenda.file(internal_day(w, ch.targeted_day, fmt::format("vignette.child_{}.exploitation.targeted_day", k + 1)),
+                    targeting_due_, c, static_cast<uint32_t>(k));
+    if (ch.protection_plan)
+      w.agenda.file(internal_day(w, ch.protection_plan_day, fmt::format("vignette.child_{}.protection_plan_day", k + 1)),
+                    plan_due_, c, static_cast<uint32_t>(k));
   }
   w.traced_children.insert(w.traced_children.end(), taken.begin(), taken.end());
   std::sort(w.traced_children.begin(), w.traced_children.end());

@@ -27,11 +27,7 @@ namespace {
 constexpr int kReplicates = 20;  // run.replicates of child.yaml
 
 const std::vector<VignetteReplicate>& runs(const std::string& preset) {
-  static std::map<std::string, std::vector<VignetteReplicate>> cache;
-  auto it = cache.find(preset);
-  if (it == cache.end())
-    it = cache.emplace(preset, run_vignette("scenarios/vignettes/child_2/" + preset + ".yaml", kReplicates)).first;
-  return it->second;
+  return cached_vignette("scenarios/vignettes/child_2/" + preset + ".yaml", kReplicates);
 }
 const std::vector<VignetteReplicate>& as_was() { return runs("as_was"); }
 const std::vector<VignetteReplicate>& after_reforms() { return runs("after_reforms"); }

@@ -22,10 +22,7 @@ namespace {
 constexpr int kReplicates = 20;
 
 const std::vector<VignetteReplicate>& runs(const std::string& preset) {
-  static std::map<std::string, std::vector<VignetteReplicate>> cache;
-  auto it = cache.find(preset);
-  if (it == cache.end()) it = cache.emplace(preset, run_vignette("scenarios/vignettes/" + preset + ".yaml", kReplicates)).first;
-  return it->second;
+  return cached_vignette("scenarios/vignettes/" + preset + ".yaml", kReplicates);
 }
 
 // Status codes (docs/output.md): 0 none ... 5 protection plan, 6 looked after.
@@ -35,11 +32,8 @@ bool closed_or_kept_at_early_help(const Event& e) { return e.detail == 0 || e.de
 // Placement types (models/care/placement_types.hpp order; + 16 out of area).
 constexpr int32_t kSpecialistFoster = 2;
 
-int32_t status_at(const VignetteReplicate& r, int32_t day) {
-  int32_t s = kNone;
-  for (const Event& e : r.events(0, "status", INT32_MIN, day + 1)) s = e.detail;
-  return s;
-}
+// The status at the end of `day` (its own changes included).
+int32_t status_at(const VignetteReplicate& r, int32_t day) { return status_before(r, 0, day + 1); }
 
 // The first day from t0 on which the child is on a protection plan or looked
 // after (0 if she already is at t0); the run's length if never.

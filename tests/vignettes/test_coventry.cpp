@@ -47,13 +47,8 @@ constexpr int32_t kMonth18 = 548;
 constexpr int32_t kNever = INT32_MAX;
 
 const std::vector<VignetteReplicate>& preset(const std::string& name) {
-  static std::map<std::string, std::vector<VignetteReplicate>> cache;
-  auto it = cache.find(name);
-  if (it == cache.end())
-    it = cache.emplace(name, run_vignette("scenarios/vignettes/coventry/" + name + ".yaml", kReplicates,
-                                          {{"population.children", kChildren}}))
-             .first;
-  return it->second;
+  return cached_vignette("scenarios/vignettes/coventry/" + name + ".yaml", kReplicates,
+                         {{"population.children", kChildren}});
 }
 const std::vector<VignetteReplicate>& as_was() { return preset("as_was"); }
 const std::vector<VignetteReplicate>& after_reforms() { return preset("after_reforms"); }

@@ -28,13 +28,7 @@ constexpr int64_t kChildren = 30000;
 constexpr double kMost = 0.6;
 
 const std::vector<VignetteReplicate>& preset(const std::string& name) {
-  static std::map<std::string, std::vector<VignetteReplicate>> cache;
-  auto it = cache.find(name);
-  if (it == cache.end())
-    it = cache.emplace(name, run_vignette("scenarios/vignettes/lena/" + name + ".yaml", kReplicates,
-                                          {{"population.children", kChildren}}))
-             .first;
-  return it->second;
+  return cached_vignette("scenarios/vignettes/lena/" + name + ".yaml", kReplicates, {{"population.children", kChildren}});
 }
 
 // A missing episode's detail: where (low 4 bits; 0 home, else a placement) + 16 if reported to police.

@@ -41,11 +41,7 @@ constexpr int32_t kYear = 365;
 constexpr int32_t kFourMonths = 120;   // EVIDENCE.md §6.8 row 2: first risk assessment 4-14 months after t0
 
 const std::vector<VignetteReplicate>& ruby(const std::string& preset) {
-  static std::map<std::string, std::vector<VignetteReplicate>> cache;
-  auto it = cache.find(preset);
-  if (it == cache.end())
-    it = cache.emplace(preset, run_vignette("scenarios/vignettes/ruby/" + preset + ".yaml", kReplicates)).first;
-  return it->second;
+  return cached_vignette("scenarios/vignettes/ruby/" + preset + ".yaml", kReplicates);
 }
 
 double as_double(size_t n) { return static_cast<double>(n); }
@@ -67,18 +63,6 @@ double missing(const VignetteReplicate& r, int32_t from, int32_t to) {
   return as_double(r.count(0, "missing", from, to));
 }
 
-// The most episodes starting within any `window` days in [from, to).
-size_t burst(const VignetteReplicate& r, int32_t from, int32_t to, int32_t window) {
-  const auto m = r.events(0, "missing", from, to);
-  size_t best = 0;
-  for (size_t k = 0; k < m.size(); ++k) {
-    size_t n = 0;
-    for (size_t j = k; j < m.size() && m[j].day < m[k].day + window; ++j) ++n;
-    best = std::max(best, n);
-  }
-  return best;
-}
-
 constexpr int32_t kOutOfArea = 16;  // added to a placement event's detail (docs/output.md)
 
 // Placements starting from t0 to the end, and how many of them out of the area.
@@ -92,13 +76,6 @@ Placements placements(const VignetteReplicate& r) {
     p.out_of_area += e.detail >= kOutOfArea ? 1 : 0;
   }
   return p;
-}
-
-void report(const char* test, const char* what, double as_was, double after = -1) {
-  if (after < 0)
-    std::printf("[ observed ] %s: %s %.2f\n", test, what, as_was);
-  else
-    std::printf("[ observed ] %s: %s as-was %.2f, after reforms %.2f\n", test, what, as_was, after);
 }
 
 // Stylised fact of §6.8: the missing rate rises from about 0.35 a month before
@@ -128,7 +105,7 @@ TEST(VignetteRuby, MissingRisesSharplyOnceSheIsLookedAfter) {
 TEST(VignetteRuby, MissingPeaksAtSixInThreeWeeksInCare) {
   const double s = share(ruby("as_was"), [](const VignetteReplicate& r) {
     const int32_t entry = care_entry(r, kEntryBy);
-    return entry >= 0 && burst(r, entry, kEnd, 21) >= 6;
+    return entry >= 0 && missing_burst(r, 0, entry, kEnd, 21) >= 6;
   });
   report("MissingPeaksAtSixInThreeWeeksInCare", "share", s);
   EXPECT_GE(s, 0.6);
@@ -174,24 +151,12 @@ TEST(VignetteRuby, ManyPlacementsMostlyOutOfTheArea) {
 // placements; sd of the difference about 0.05 if they were independent; 0.84
 // against 0.61 over 40).
 TEST(VignetteRuby, SheGoesMissingWithinDaysOfAMove) {
-  double moves = 0, moves_missing = 0, settled = 0, settled_missing = 0;
-  for (const auto& r : ruby("as_was")) {
-    const auto list = r.events(0, "placement", 0, kEnd);
-    for (size_t k = 0; k < list.size(); ++k) {
-      const int32_t start = list[k].day;
-      moves += 1;
-      moves_missing += missing(r, start, start + 7) > 0 ? 1 : 0;
-      if (k + 1 == list.size() || list[k + 1].day >= start + 37) {
-        settled += 1;
-        settled_missing += missing(r, start + 30, start + 37) > 0 ? 1 : 0;
-      }
-    }
-  }
-  ASSERT_GT(moves, 40);
-  ASSERT_GT(settled, 40);
+  const AfterMoves m = missing_after_moves(ruby("as_was"), 0, kEnd, 7, 30);
+  ASSERT_GT(m.moves, 40);
+  ASSERT_GT(m.settled_placements, 40);
   std::printf("[ observed ] SheGoesMissingWithinDaysOfAMove: share with an episode on days 0-6 %.2f, days 30-36 %.2f\n",
-              moves_missing / moves, settled_missing / settled);
-  EXPECT_GE(moves_missing / moves - settled_missing / settled, 0.1);
+              m.soon, m.settled);
+  EXPECT_GE(m.soon - m.settled, 0.1);
 }
 
 // Event 2 of §6.8: the first CSE risk assessment in July 2015, nine months after

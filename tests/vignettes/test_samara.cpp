@@ -34,18 +34,10 @@ constexpr int32_t kFourteenMonths = 425;  // EVIDENCE.md §6.9 row 6: closed at 
 constexpr int32_t kTrafficked = 390;    // mid-February 2018, missing and trafficked (8.40)
 
 const std::vector<VignetteReplicate>& samara(const std::string& preset) {
-  static std::map<std::string, std::vector<VignetteReplicate>> cache;
-  auto it = cache.find(preset);
-  if (it == cache.end())
-    it = cache.emplace(preset, run_vignette("scenarios/vignettes/samara/" + preset + ".yaml", kReplicates)).first;
-  return it->second;
+  return cached_vignette("scenarios/vignettes/samara/" + preset + ".yaml", kReplicates);
 }
 
-// Her statutory status on a day (the last status event before it), 0 if none.
-int32_t status_on(const VignetteReplicate& r, int32_t day) {
-  const auto before = r.events(0, "status", INT32_MIN, day);
-  return before.empty() ? 0 : before.back().detail;
-}
+int32_t status_on(const VignetteReplicate& r, int32_t day) { return status_before(r, 0, day); }
 
 bool looked_after_at_t0(const VignetteReplicate& r) { return status_on(r, 0) == r.code("status", "looked_after"); }
 
@@ -81,12 +73,6 @@ int32_t stage_on(const VignetteReplicate& r, int32_t day) {
   return before.empty() ? 0 : before.back().detail % 4;
 }
 
-void report(const char* test, const char* what, double as_was, double after = -1) {
-  if (after < 0)
-    std::printf("[ observed ] %s: %s %.2f\n", test, what, as_was);
-  else
-    std::printf("[ observed ] %s: %s as-was %.2f, after reforms %.2f\n", test, what, as_was, after);
-}
 }  // namespace
 
 // Row 1 of §6.9: the police referred at once to the MASH and a strategy meeting

@@ -1,6 +1,8 @@
 #include "tests/vignettes/vignette_history.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <map>
 #include <stdexcept>
 
 #include "models/model.hpp"
@@ -81,6 +83,59 @@ std::vector<VignetteReplicate> run_vignette(const std::string& path, int replica
     runs.push_back(std::move(run));
   }
   return runs;
+}
+
+const std::vector<VignetteReplicate>& cached_vignette(const std::string& path, int replicates,
+                                                     const std::vector<std::pair<std::string, ParamValue>>& settings) {
+  static std::map<std::string, std::vector<VignetteReplicate>> cache;
+  std::string key = path + "#" + std::to_string(replicates);
+  for (const auto& [k, v] : settings) key += "#" + k + "=" + format_value(v);
+  auto it = cache.find(key);
+  if (it == cache.end()) it = cache.emplace(key, run_vignette(path, replicates, settings)).first;
+  return it->second;
+}
+
+int32_t status_before(const VignetteReplicate& r, size_t k, int32_t day) {
+  const auto before = r.events(k, "status", INT32_MIN, day);
+  return before.empty() ? 0 : before.back().detail;
+}
+
+size_t missing_burst(const VignetteReplicate& r, size_t k, int32_t from, int32_t to, int32_t window) {
+  const auto m = r.events(k, "missing", from, to);
+  size_t best = 0;
+  for (size_t i = 0, j = 0; i < m.size(); ++i) {  // m is in day order: a sliding window
+    while (m[j].day + window <= m[i].day) ++j;
+    best = std::max(best, i - j + 1);
+  }
+  return best;
+}
+
+AfterMoves missing_after_moves(const std::vector<VignetteReplicate>& runs, size_t k, int32_t end, int32_t days,
+                               int32_t later) {
+  AfterMoves a;
+  double soon = 0, settled = 0;
+  for (const auto& r : runs) {
+    const auto list = r.events(k, "placement", 0, end);
+    for (size_t i = 0; i < list.size(); ++i) {
+      const int32_t start = list[i].day;
+      a.moves += 1;
+      soon += r.count(k, "missing", start, start + days) > 0 ? 1 : 0;
+      if (i + 1 == list.size() || list[i + 1].day >= start + later + days) {
+        a.settled_placements += 1;
+        settled += r.count(k, "missing", start + later, start + later + days) > 0 ? 1 : 0;
+      }
+    }
+  }
+  a.soon = a.moves > 0 ? soon / a.moves : 0;
+  a.settled = a.settled_placements > 0 ? settled / a.settled_placements : 0;
+  return a;
+}
+
+void report(const char* test, const char* what, double as_was, double after) {
+  if (after < 0)
+    std::printf("[ observed ] %s: %s %.2f\n", test, what, as_was);
+  else
+    std::printf("[ observed ] %s: %s as-was %.2f, after reforms %.2f\n", test, what, as_was, after);
 }
 
 double share(const std::vector<VignetteReplicate>& runs, const std::function<bool(const VignetteReplicate&)>& pattern) {

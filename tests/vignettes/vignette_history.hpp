@@ -54,6 +54,33 @@ struct VignetteReplicate {
 std::vector<VignetteReplicate> run_vignette(const std::string& path, int replicates,
                                             const std::vector<std::pair<std::string, ParamValue>>& settings = {});
 
+// run_vignette, run once per process for each (path, replicates, settings): a
+// vignette's tests share one set of runs per preset.
+const std::vector<VignetteReplicate>& cached_vignette(const std::string& path, int replicates,
+                                                     const std::vector<std::pair<std::string, ParamValue>>& settings = {});
+
+// Child k's statutory status (the `status` code) from the last status event
+// before `day`; 0 (no case) if there is none.
+int32_t status_before(const VignetteReplicate& r, size_t k, int32_t day);
+
+// The most missing episodes of child k starting within any `window` days in [from, to).
+size_t missing_burst(const VignetteReplicate& r, size_t k, int32_t from, int32_t to, int32_t window);
+
+// Missing just after a move against missing in a settled placement, pooled over
+// replicates for child k's placements starting in [0, end): `soon` is the share of
+// placements with an episode on days [0, days) after they start; `settled` the
+// share, among placements that last at least `later + days` days (or are the
+// last), with an episode on days [later, later + days); and how many of each.
+struct AfterMoves {
+  double soon = 0, settled = 0, moves = 0, settled_placements = 0;
+};
+AfterMoves missing_after_moves(const std::vector<VignetteReplicate>& runs, size_t k, int32_t end, int32_t days,
+                               int32_t later);
+
+// "[ observed ] test: what as-was X, after reforms Y" (Y omitted when negative),
+// so a test's log says what it measured.
+void report(const char* test, const char* what, double as_was, double after = -1);
+
 // The share of replicates for which `pattern` holds.
 double share(const std::vector<VignetteReplicate>& runs, const std::function<bool(const VignetteReplicate&)>& pattern);
 // The mean over replicates of `value`.
