@@ -19,9 +19,6 @@ constexpr StreamId kCrisis = stream_id("care.adolescent_crisis");
 constexpr StreamId kInitial = stream_id("care.initial_stock");
 constexpr StreamId kDisability = stream_id("care.disability");
 constexpr int32_t kOutOfAreaFlag = 16;  // in a placement event's detail
-// The stream secure_care.cpp places a child with at the end of a secure order: a
-// placement sought under it is a step-down from secure (for traces).
-constexpr StreamId kSecureStepDown = stream_id("care.secure");
 
 // The vocabularies of the traced care decisions (World::trace), in code order.
 constexpr std::array<std::string_view, 12> kCareDecisionNames = {
@@ -476,7 +473,7 @@ void Care::enter(World& w, std::vector<AgentId> group, EntryRoute route, LegalSt
     w.agenda.file(w.calendar.add_working_days(w.today, static_cast<int32_t>(p_.first_review_working_days)), review_, c,
                   period(w, c));
   }
-  place(w, group, route == EntryRoute::proceedings || route == EntryRoute::s20, kEntry);
+  place(w, group, route == EntryRoute::proceedings || route == EntryRoute::s20, kEntry, Sought::entry);
 }
 
 void Care::exit(World& w, AgentId c, ExitReason reason) {
@@ -503,11 +500,7 @@ void Care::exit(World& w, AgentId c, ExitReason reason) {
   }
 }
 
-void Care::place(World& w, const std::vector<AgentId>& group, bool planned, StreamId stream) {
-  // The caller's stream says why a placement is sought: entry, a notice ending, or
-  // the end of a secure order (secure_care.cpp).
-  const Sought why = stream == kEntry ? Sought::entry : stream == kSecureStepDown ? Sought::step_down_from_secure
-                                                                                 : Sought::after_notice;
+void Care::place(World& w, const std::vector<AgentId>& group, bool planned, StreamId stream, Sought why) {
   if (group.size() > 1 && market_.policy().keep_siblings) {
     PlacementNeed n = need(w, group.front());
     for (AgentId c : group) {
@@ -804,7 +797,7 @@ void Care::daily(World& w) {
   for (const AgendaEntry& e : w.agenda.due(w.today, breakdown_))
     if (current(e)) notice(w, e.id, NoticeReason::breakdown);
   for (const AgendaEntry& e : w.agenda.due(w.today, move_due_))
-    if (current(e)) place(w, {e.id}, false, kMove);
+    if (current(e)) place(w, {e.id}, false, kMove, Sought::after_notice);
   for (const AgendaEntry& e : w.agenda.due(w.today, retry_)) {
     if (current(e) && !try_planned_move(w, e.id, kMove, false, Sought::out_of_last_resort))
       w.agenda.file(w.today + static_cast<int32_t>(p_.retry_days), retry_, e.id, e.payload);

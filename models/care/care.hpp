@@ -130,7 +130,7 @@ class Care final : public Module {
   enum class Found : uint8_t { in_area, out_of_area, last_resort, none };
   enum class NoticeReason : uint8_t { breakdown, missing };
   PlacementNeed need(const World& w, AgentId c) const;
-  void place(World& w, const std::vector<AgentId>& group, bool planned, StreamId stream);
+  void place(World& w, const std::vector<AgentId>& group, bool planned, StreamId stream, Sought why);
   // A placement starts. The four-argument form is the secure waiting list's
   // admission (secure_care.cpp), its only caller.
   void start_placement(World& w, AgentId c, const Match& m, bool planned) {

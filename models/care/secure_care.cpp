@@ -78,7 +78,7 @@ void Care::secure_order_ends(World& w, AgentId c) {
     w.agenda.file(w.today + static_cast<int32_t>(p_.secure_order_days), secure_end_, c, w.children[seq_][c]);
     return;
   }
-  place(w, {c}, true, kSecure);  // step-down
+  place(w, {c}, true, kSecure, Sought::step_down_from_secure);
 }
 
 }  // namespace sgsim::models
