@@ -1,5 +1,6 @@
 #include "models/agencies/agencies.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <string_view>
@@ -296,6 +297,27 @@ void Agencies::domestic_abuse_notifications(World& w) {
 
 void Agencies::plan_day(DayPlan& plan) {
   plan.serial(Phase::agencies, "agencies.observe_share_contact", [this](World& w) { daily(w); });
+}
+
+// Checkpoints: every agency's record of every child (concern, what it has
+// reported, its batted-back factor, the day decayed to, its last contact). The
+// map is written sorted by key, so that the same records give the same bytes
+// whatever the hash table's order; no rule iterates over it (it is only looked
+// up, inserted into and erased from), so the order it is read back in does not
+// change the run. Nothing else changes after declare_state: the agency ids and
+// the agenda, event and metric handles are made there, the rest are parameters.
+void Agencies::save(StateOut& ar) const {
+  std::vector<std::pair<uint64_t, Record>> records(records_.begin(), records_.end());
+  std::sort(records.begin(), records.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  ar(records);
+}
+
+void Agencies::load(StateIn& ar) {
+  std::vector<std::pair<uint64_t, Record>> records;
+  ar(records);
+  records_.clear();
+  records_.reserve(records.size());
+  for (auto& [key, r] : records) records_.emplace(key, r);
 }
 
 }  // namespace sgsim::models

@@ -46,6 +46,8 @@ class Agencies final : public Module {
   void declare_state(World&) override;
   void initialise(World&) override {}
   void plan_day(DayPlan&) override;
+  void save(StateOut&) const override;
+  void load(StateIn&) override;
 
   // Today's contacts arrive under this agenda kind, the payload naming the agency.
   AgendaKind contact_kind() const { return contact_; }
@@ -69,6 +71,7 @@ class Agencies final : public Module {
   struct Record {
     float concern = 0, reported = 0, threshold_factor = 1;
     int32_t day = 0, last_contact = kNeverContacted;
+    SGSIM_STATE(concern, reported, threshold_factor, day, last_contact)
   };
   Record* find(AgentId c, size_t a);
   const Record* find(AgentId c, size_t a) const;

@@ -949,4 +949,24 @@ void Care::plan_day(DayPlan& plan) {
   plan.serial(Phase::accounting, "care.stocks_and_costs", [this](World& w) { accounting(w); });
 }
 
+// Checkpoints: the market's rooms index, commissioning's edge-of-care families
+// and day's spend, leaving care's active leavers, then the children in care, the
+// secure waiting list and today's secure applications. Not written: parameters
+// (p_, the market's types and policy, ranked_, eoc_places_ all come from the
+// scenario), column, agenda, event and metric handles (declare_state), and the
+// exploitation hooks (std::function, set when the model is built).
+void Care::save(StateOut& ar) const {
+  market_.save(ar);
+  commissioning_.save(ar);
+  leaving_.save(ar);
+  ar(in_care_, secure_queue_, applied_day_, applied_today_);
+}
+
+void Care::load(StateIn& ar) {
+  market_.load(ar);
+  commissioning_.load(ar);
+  leaving_.load(ar);
+  ar(in_care_, secure_queue_, applied_day_, applied_today_);
+}
+
 }  // namespace sgsim::models

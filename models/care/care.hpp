@@ -76,6 +76,8 @@ class Care final : public Module {
     commissioning_.parameters_changed(w);
   }
   void plan_day(DayPlan&) override;
+  void save(StateOut&) const override;
+  void load(StateIn&) override;
 
   // Hooks for the decisions that can lead into care (serial phases only).
   // A conference or review found the estimate at the care threshold: proceedings

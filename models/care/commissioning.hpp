@@ -34,6 +34,11 @@ class Commissioning {
   // the child at home. A family the team is already working with is not a new
   // offer: the answer is the one given when the work began.
   bool edge_of_care(World& w, AgentId child);
+  // Checkpoints: the team's families and the day's commissioning spend (zero
+  // between days, written so a mid-day state would still be whole). eoc_places_
+  // is derived from the parameters and the scale (parameters_changed).
+  void save(StateOut& ar) const { ar(eoc_cases_, eoc_kept_home_, commissioning_today_); }
+  void load(StateIn& ar) { ar(eoc_cases_, eoc_kept_home_, commissioning_today_); }
 
  private:
   void file_deregistration(World& w, AgentId provider);

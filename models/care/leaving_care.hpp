@@ -31,6 +31,9 @@ class LeavingCare {
   void daily(World&);
   void accounting(World&);
   const Params& params() const { return p_; }
+  // Checkpoints: the care leavers with an adviser (their rows are World state).
+  void save(StateOut& ar) const { ar(active_); }
+  void load(StateIn& ar) { ar(active_); }
 
  private:
   void file_failure(World& w, AgentId leaver);

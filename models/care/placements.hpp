@@ -12,6 +12,8 @@
 #include <optional>
 #include <set>
 
+#include <cereal/types/set.hpp>
+
 #include "models/care/placement_types.hpp"
 #include "models/finance/finance.hpp"
 #include "sim/schedule/module.hpp"
@@ -74,6 +76,10 @@ class PlacementMarket {
   // The starting supply, scaled to the simulated population.
   void initialise(World&);
   void parameters_changed();
+  // Checkpoints: the rooms index (it follows occupancy, openings and closures).
+  // The types' parameters, the policy and ranked_ come from the scenario.
+  void save(StateOut& ar) const { ar(rooms_); }
+  void load(StateIn& ar) { ar(rooms_); }
 
   // The best placement the policy allows for `need`, or nothing (a last resort is the caller's).
   std::optional<Match> find(World& w, const PlacementNeed& need, StreamId stream, AgentId child);

@@ -406,4 +406,9 @@ void Casework::plan_day(DayPlan& plan) {
   });
 }
 
+// Checkpoints: the open-case counts by status (each child's case is in the World;
+// care_hook_ is wiring set when the model is built).
+void Casework::save(StateOut& ar) const { ar(open_); }
+void Casework::load(StateIn& ar) { ar(open_); }
+
 }  // namespace sgsim::models

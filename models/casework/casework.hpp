@@ -52,6 +52,8 @@ class Casework final : public Module {
   void declare_state(World&) override;
   void initialise(World&) override {}
   void plan_day(DayPlan&) override;
+  void save(StateOut&) const override;
+  void load(StateIn&) override;
 
   Status status(const World& w, AgentId c) const { return static_cast<Status>(w.children[status_][c]); }
   // Move a child to a new status: counts starts and ends, allocates or frees a

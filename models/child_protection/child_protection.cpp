@@ -177,4 +177,9 @@ void ChildProtection::plan_day(DayPlan& plan) {
   plan.serial(Phase::agencies, "child_protection.enquiries_conferences_reviews", [this](World& w) { daily(w); });
 }
 
+// Checkpoints: none of its own — strategy days are a World column and enquiries,
+// conferences and reviews are on the agenda.
+void ChildProtection::save(StateOut&) const {}
+void ChildProtection::load(StateIn&) {}
+
 }  // namespace sgsim::models

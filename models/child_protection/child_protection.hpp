@@ -36,6 +36,8 @@ class ChildProtection final : public Module {
   void declare_state(World&) override;
   void initialise(World&) override {}
   void plan_day(DayPlan&) override;
+  void save(StateOut&) const override;
+  void load(StateIn&) override;
 
   // A strategy discussion, called by the front door (from screening or an assessment).
   void strategy_discussion(World& w, AgentId c);

@@ -321,4 +321,9 @@ void FamilyRisk::plan_day(DayPlan& plan) {
   });
 }
 
+// Checkpoints: the running counts behind the daily stocks. prevalence_ is derived from
+// parameters in initialise(); every child's and household's state is in the World.
+void FamilyRisk::save(StateOut& ar) const { ar(households_with_, high_risk_children_, unprotected_high_risk_); }
+void FamilyRisk::load(StateIn& ar) { ar(households_with_, high_risk_children_, unprotected_high_risk_); }
+
 }  // namespace sgsim::models

@@ -47,6 +47,8 @@ class FamilyRisk final : public Module {
   void declare_state(World&) override;
   void initialise(World&) override;
   void plan_day(DayPlan&) override;
+  void save(StateOut&) const override;
+  void load(StateIn&) override;
 
   // Casework's hook (serial phases only): whether the child has an open case, and
   // the multiplier an intervention puts on the child's hazard (1 = none). The

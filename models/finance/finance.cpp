@@ -34,4 +34,8 @@ void Finance::plan_day(DayPlan& plan) {
   });
 }
 
+// Checkpoints: none of its own — costs are the day's metrics, which the World keeps.
+void Finance::save(StateOut&) const {}
+void Finance::load(StateIn&) {}
+
 }  // namespace sgsim::models

@@ -25,6 +25,8 @@ class Finance final : public Module {
   void declare_state(World&) override;
   void initialise(World&) override {}
   void plan_day(DayPlan&) override;
+  void save(StateOut&) const override;
+  void load(StateIn&) override;
 
   // An amount in `cost_year` prices, in the scenario's price year.
   double in_price_year(double amount, int64_t cost_year) const;

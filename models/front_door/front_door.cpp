@@ -210,4 +210,9 @@ void FrontDoor::plan_day(DayPlan& plan) {
   });
 }
 
+// Checkpoints: contacts waiting to be screened, in order, and the screening capacity
+// carried over from the day before.
+void FrontDoor::save(StateOut& ar) const { ar(queue_, carried_capacity_); }
+void FrontDoor::load(StateIn& ar) { ar(queue_, carried_capacity_); }
+
 }  // namespace sgsim::models

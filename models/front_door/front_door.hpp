@@ -45,6 +45,8 @@ class FrontDoor final : public Module {
   void declare_state(World&) override;
   void initialise(World&) override {}
   void plan_day(DayPlan&) override;
+  void save(StateOut&) const override;
+  void load(StateIn&) override;
   const Params& params() const { return p_; }
 
  private:
@@ -52,6 +54,7 @@ class FrontDoor final : public Module {
     AgentId child;
     uint32_t agency;
     int32_t arrived;
+    SGSIM_STATE(child, agency, arrived)
   };
   void screen(World& w, const Contact& c);
   void start_assessment(World& w, AgentId c);

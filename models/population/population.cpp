@@ -199,4 +199,9 @@ void Population::plan_day(DayPlan& plan) {
   });
 }
 
+// Checkpoints: the households present (the rest is in the World's tables) and the
+// families a vignette keeps in the area.
+void Population::save(StateOut& ar) const { ar(active_households_, staying_); }
+void Population::load(StateIn& ar) { ar(active_households_, staying_); }
+
 }  // namespace sgsim::models

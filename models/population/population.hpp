@@ -43,6 +43,8 @@ class Population final : public Module {
   void declare_state(World&) override;
   void initialise(World&) override;
   void plan_day(DayPlan&) override;
+  void save(StateOut&) const override;
+  void load(StateIn&) override;
 
   const PopulationColumns& columns() const { return cols_; }
   const Params& params() const { return p_; }

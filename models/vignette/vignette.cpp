@@ -190,4 +190,9 @@ void Vignette::plan_day(DayPlan& plan) {
   plan.serial(Phase::agencies, "vignette.scripted_concerns_and_exploiters", [this](World& w) { daily(w); });
 }
 
+// Checkpoints: which child fills each slot and the exploiter group each slot was
+// given (the slots themselves are parameters).
+void Vignette::save(StateOut& ar) const { ar(child_, group_); }
+void Vignette::load(StateIn& ar) { ar(child_, group_); }
+
 }  // namespace sgsim::models

@@ -60,6 +60,8 @@ class Vignette final : public Module {
   void declare_state(World&) override;
   void initialise(World&) override;
   void plan_day(DayPlan&) override;
+  void save(StateOut&) const override;
+  void load(StateIn&) override;
 
  private:
   AgentId choose(World& w, const Child& ch, const std::vector<AgentId>& taken) const;

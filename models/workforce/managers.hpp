@@ -29,6 +29,11 @@ class TeamManagers {
   double quality(uint32_t unit) const { return interim(unit) ? 1.0 - p_.interim_quality_loss : 1.0; }
   void daily(World& w);  // manager changes due today
   void record(World& w) const;
+  // Checkpoints: which units are led by an interim manager, and each team's
+  // turn of hires. first_unit_ and units_in_team_ are fixed by add_team() in
+  // initialise() (the scenario's establishment).
+  void save(StateOut& ar) const { ar(next_hire_, interim_); }
+  void load(StateIn& ar) { ar(next_hire_, interim_); }
 
  private:
   void schedule_next(World& w, uint32_t unit, Draws& d);

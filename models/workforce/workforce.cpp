@@ -399,4 +399,22 @@ void Workforce::plan_day(DayPlan& plan) {
   });
 }
 
+// Checkpoints: the posts (holder, recruiting), the team managers, workers by
+// load, each worker's cases in allocation order, the unallocated queues (with
+// their lazily skipped entries), the running counts and open weight, and the
+// cases reallocated in the last workforce step (casework reads them). Not
+// written: loads_ (scratch cleared before each use in the day's accounting),
+// parameters, column, agenda, event and metric handles.
+void Workforce::save(StateOut& ar) const {
+  ar(posts_);
+  managers_.save(ar);
+  ar(by_load_, cases_, queue_, queued_, agency_count_, open_weight_, reallocated_);
+}
+
+void Workforce::load(StateIn& ar) {
+  ar(posts_);
+  managers_.load(ar);
+  ar(by_load_, cases_, queue_, queued_, agency_count_, open_weight_, reallocated_);
+}
+
 }  // namespace sgsim::models

@@ -11,6 +11,8 @@
 #include <deque>
 #include <set>
 
+#include <cereal/types/set.hpp>
+
 #include "models/finance/finance.hpp"
 #include "models/workforce/managers.hpp"
 #include "sim/schedule/module.hpp"
@@ -45,6 +47,8 @@ class Workforce final : public Module {
   void declare_state(World&) override;
   void initialise(World&) override;
   void plan_day(DayPlan&) override;
+  void save(StateOut&) const override;
+  void load(StateIn&) override;
 
   // The child's case needs a worker of `team` carrying `weight`: keeps the current
   // worker if in that team (re-weighting the case), otherwise allocates the
@@ -107,6 +111,7 @@ class Workforce final : public Module {
     uint32_t unit = 0;
     AgentId holder = kNone;
     bool recruiting = false;
+    SGSIM_STATE(team, unit, holder, recruiting)
   };
   std::vector<Post> posts_;
   std::vector<float> loads_;  // scratch for the caseload percentile, kept to avoid a daily allocation

@@ -15,6 +15,7 @@
 #include "sim/cli/serve_command.hpp"
 #include "sim/cli/trace_command.hpp"
 #include "sim/output/pending_file.hpp"
+#include "sim/run/checkpoint.hpp"
 #include "sim/run/runner.hpp"
 
 namespace sgsim {
@@ -164,13 +165,24 @@ int sgsim_main(int argc, char** argv, const ModelFactory& factory) {
     cmd->add_option("--set", args.sets, set_help);
     cmd->add_flag("--force", args.force, "overwrite the output file if it exists");
     cmd->add_flag("--events", args.events, "keep the event log in the output (needed by export --ssda903/--cin)");
+    cmd->add_option("--checkpoint-every", args.checkpoint_every,
+                    "DAYS: write the state of the run in progress to --checkpoint FILE every DAYS simulated days "
+                    "(docs/performance.md#checkpoints)")
+        ->check(CLI::Range(1, 36525));
+    cmd->add_option("--checkpoint", args.checkpoint, "FILE: where checkpoints go (resume with sgsim run --resume FILE)");
     cmd->add_option("--share", args.share,
                     "K/N: run only share K of N of the runs into OUTPUT.runs/ and write no run file (a job array's "
                     "task; the same command without --share then gathers them: docs/cluster.md)");
   };
   auto* run = app.add_subcommand("run", "run a scenario and write an HDF5 run file");
-  run->add_option("scenario", ra.scenarios, "scenario YAML file")->required()->expected(1);
+  std::string resume;
+  auto* scenario_arg = run->add_option("scenario", ra.scenarios, "scenario YAML file")->expected(1);
   run_options(run, ra, "override a parameter: PATH=VALUE (repeatable)");
+  run->get_option("--output")->required(false);  // required unless --resume (checked below)
+  auto* resume_opt = run->add_option("--resume", resume,
+                                     "FILE: carry on the run, compare or sweep whose checkpoint FILE is, from its last "
+                                     "checkpoint (every other option comes from the checkpoint; -j may be given)");
+  resume_opt->excludes(scenario_arg);
 
   auto* compare = app.add_subcommand(
       "compare", "run a baseline and options with the same seeds and print paired differences with 95% intervals");
@@ -247,6 +259,10 @@ int sgsim_main(int argc, char** argv, const ModelFactory& factory) {
     return code == 0 ? 0 : kExitBadInput;
   }
   try {
+    if (*run && !resume.empty()) return cmd_resume(resume, ra.threads, factory);
+    if (*run && (ra.scenarios.empty() || ra.output.empty()))
+      throw ScenarioError({"sgsim run", 0, 0}, ra.scenarios.empty() ? "a scenario file is required (or --resume FILE)"
+                                                                      : "--output is required");
     if (*run) return cmd_run(ra, factory, join_args(argc, argv));
     if (*compare) return cmd_compare(ca, factory, join_args(argc, argv));
     if (*sweep) return cmd_sweep(sa, factory, join_args(argc, argv));
@@ -260,6 +276,9 @@ int sgsim_main(int argc, char** argv, const ModelFactory& factory) {
     return 0;
   } catch (const ScenarioError& e) {
     std::cerr << e.what() << "\n";
+    return kExitBadInput;
+  } catch (const CheckpointError& e) {
+    std::cerr << "sgsim: error: " << e.what() << "\n";
     return kExitBadInput;
   } catch (const OutputPathError& e) {
     std::cerr << "sgsim: error: " << e.what() << "\n";

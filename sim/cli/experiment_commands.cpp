@@ -17,6 +17,7 @@
 #include "sim/experiment/sweep.hpp"
 #include "sim/output/pending_file.hpp"
 #include "sim/output/run_file.hpp"
+#include "sim/run/checkpoint.hpp"
 #include "sim/run/ensemble.hpp"
 #include "sim/run/runner.hpp"
 
@@ -158,6 +159,60 @@ void print_sweep(const std::vector<ScenarioResult>& rs, const ExperimentInfo& e)
   }
 }
 
+// The command a checkpoint carries so that `sgsim run --resume FILE` needs
+// nothing else: which command, its options, and its command line.
+struct StoredCommand {
+  std::string kind, command_line;
+  RunArgs args;
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(kind, command_line, args.scenarios, args.output, args.replicates, args.seed, args.threads, args.scale, args.sets,
+       args.force, args.events, args.share, args.checkpoint_every, args.checkpoint);
+  }
+};
+
+std::string stored_command(const RunArgs& a, const std::string& kind, const std::string& command_line) {
+  std::ostringstream out;
+  {
+    StateOut ar(out);
+    StoredCommand c{kind, command_line, a};
+    ar(c);
+  }
+  return out.str();
+}
+
+StoredCommand read_stored_command(const std::string& checkpoint, const std::string& bytes) {
+  StoredCommand c;
+  try {
+    std::istringstream in(bytes);
+    StateIn ar(in);
+    ar(c);
+  } catch (const std::exception&) {
+    throw CheckpointError(checkpoint + ": damaged (its command cannot be read)");
+  }
+  return c;
+}
+
+// A checkpoint resumed by a command whose runs no longer include the one it
+// holds (a scenario file it reads was edited since) would start that run again
+// from day 0 and leave the checkpoint to be overwritten: refuse instead.
+void check_resumable(const std::string& path, const std::vector<Scenario>& scenarios, const ModelFactory& factory,
+                     const RunOptions& options) {
+  const CheckpointHeader h = read_checkpoint_header(path);
+  const auto shells = empty_results(scenarios, factory);
+  for (const auto& sh : shells)
+    for (uint32_t r = 0; r < sh.replicates.size(); ++r)
+      if (run_fingerprint(sh.resolved, r, options) == h.fingerprint) {
+        std::cerr << fmt::format("sgsim: resuming scenario '{}' replicate {} from day {} of {} (internal days, "
+                                 "burn-in included)\n",
+                                 sh.name, r, h.day, sh.run.burn_in_days + sh.run.days);
+        return;
+      }
+  throw CheckpointError(fmt::format("{}: it holds replicate {} of scenario {} of a run this command no longer makes: "
+                                    "a scenario file it reads has changed since the checkpoint was written",
+                                    path, h.replicate, h.scenario + 1));
+}
+
 // Run a set of scenarios with common random numbers and write one run file.
 template <class Print>
 int run_set(const RunArgs& a, std::vector<Scenario> scenarios, ExperimentInfo experiment, const ModelFactory& factory,
@@ -172,6 +227,20 @@ int run_set(const RunArgs& a, std::vector<Scenario> scenarios, ExperimentInfo ex
                                              "Slurm job array: --share $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT)");
     if (launched_as_ensemble())
       throw ScenarioError({"--share", 0, 0}, "--share is for job arrays without MPI; under mpirun the ranks share the runs");
+  }
+  const bool checkpoints = !a.checkpoint.empty() || a.checkpoint_every > 0;
+  if (checkpoints) {
+    if (a.checkpoint.empty() || a.checkpoint_every <= 0)
+      throw ScenarioError({"--checkpoint", 0, 0}, "give both --checkpoint-every DAYS and --checkpoint FILE");
+    if (parts > 1 || launched_as_ensemble())
+      throw ScenarioError({"--checkpoint", 0, 0}, "checkpoints are for a run on one machine; an ensemble or a job "
+                                                  "array keeps each complete run instead (docs/cluster.md)");
+    if (!a.resuming && std::filesystem::exists(a.checkpoint)) {
+      if (!a.force)
+        throw OutputExistsError(fmt::format("{} exists: carry on from it with `sgsim run --resume {}`, or add --force "
+                                            "to start again and replace it", a.checkpoint, a.checkpoint));
+      std::filesystem::remove(a.checkpoint);
+    }
   }
   // Refuse to clobber or write nowhere before doing any work (a share writes no
   // run file, only its runs, so it only checks that the folder can be made).
@@ -190,6 +259,10 @@ int run_set(const RunArgs& a, std::vector<Scenario> scenarios, ExperimentInfo ex
   opt.keep_event_log = a.events;
   opt.cancel = &g_cancel;
   opt.progress = [&](const Progress& p) { progress.update(p); };
+  if (checkpoints) {
+    opt.checkpoint = CheckpointPlan{a.checkpoint, static_cast<int32_t>(a.checkpoint_every), stored_command(a, experiment.kind, command_line), "", 0};
+    if (a.resuming) check_resumable(a.checkpoint, scenarios, factory, opt);
+  }
 
   RunProvenance prov;
   prov.command_line = command_line;
@@ -206,9 +279,11 @@ int run_set(const RunArgs& a, std::vector<Scenario> scenarios, ExperimentInfo ex
       auto got = ensemble.run(scenarios, factory, opt, runs_folder(a.output));
       if (!got) return 0;  // a worker: its runs are in the runs folder; the manager writes the file
       results = std::move(*got);
-    } else if (parts > 1 || std::filesystem::is_directory(runs_folder(a.output))) {
+    } else if (parts > 1 || checkpoints || std::filesystem::is_directory(runs_folder(a.output))) {
       // A job array's share, or the command that gathers the shares (or finishes
       // a killed ensemble): runs already complete in the folder are not run again.
+      // A checkpointed run goes this way too: its runs one after another, each
+      // kept in the folder when complete, the one in progress in the checkpoint.
       auto got = run_share(scenarios, factory, opt, runs_folder(a.output), part, parts);
       if (!got) {
         fmt::print("share {}/{} done: its runs are in {}\n", part, parts, runs_folder(a.output));
@@ -235,6 +310,7 @@ int run_set(const RunArgs& a, std::vector<Scenario> scenarios, ExperimentInfo ex
     std::error_code ec;
     std::filesystem::remove_all(runs_folder(a.output), ec);
   }
+  if (checkpoints) std::filesystem::remove(a.checkpoint);  // the run file holds everything now
   print(results, prov.experiment);
   fmt::print("wrote {}\n", a.output);
   return 0;
@@ -304,6 +380,18 @@ int cmd_sweep(const RunArgs& a, const ModelFactory& factory, const std::string& 
   }
   return run_set(a, std::move(set), e, factory, command_line,
                  [&](const std::vector<ScenarioResult>& rs, const ExperimentInfo& info) { print_sweep(rs, info); });
+}
+
+int cmd_resume(const std::string& checkpoint, int threads, const ModelFactory& factory) {
+  const CheckpointHeader h = read_checkpoint_header(checkpoint);
+  StoredCommand c = read_stored_command(checkpoint, h.command);
+  c.args.resuming = true;
+  c.args.checkpoint = checkpoint;  // where it is now, if it was moved
+  if (threads > 0) c.args.threads = threads;
+  std::cerr << fmt::format("sgsim: resuming `{}`\n", c.command_line);
+  if (c.kind == "compare") return cmd_compare(c.args, factory, c.command_line);
+  if (c.kind == "sweep") return cmd_sweep(c.args, factory, c.command_line);
+  return cmd_run(c.args, factory, c.command_line);
 }
 
 }  // namespace sgsim

@@ -18,10 +18,16 @@ struct RunArgs {
   std::vector<std::string> sets;  // PATH=VALUE (sweep: also PATH=FROM:TO:STEP and PATH=A,B)
   bool force = false, events = false;
   std::string share;  // "K/N": run only the K-th of N shares into the runs folder (a job array's task)
+  int64_t checkpoint_every = 0;  // simulated days between checkpoints (0: none)
+  std::string checkpoint;        // the checkpoint file
+  bool resuming = false;         // set by --resume: the checkpoint file is expected, not refused
 };
 
 int cmd_run(const RunArgs& a, const ModelFactory& factory, const std::string& command_line);
 int cmd_compare(const RunArgs& a, const ModelFactory& factory, const std::string& command_line);
 int cmd_sweep(const RunArgs& a, const ModelFactory& factory, const std::string& command_line);
+// `sgsim run --resume FILE`: the command stored in the checkpoint, carried on
+// (threads > 0 replaces the stored thread count: results do not depend on it).
+int cmd_resume(const std::string& checkpoint, int threads, const ModelFactory& factory);
 
 }  // namespace sgsim

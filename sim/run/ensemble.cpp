@@ -50,6 +50,14 @@ std::string fingerprint(const std::string& resolved, uint32_t replicate, const R
   return fmt::format("{:016x}-{}", h, text.size());
 }
 
+}  // namespace
+
+std::string run_fingerprint(const std::string& resolved, uint32_t replicate, const RunOptions& o) {
+  return fingerprint(resolved, replicate, o);
+}
+
+namespace {
+
 std::string run_path(const std::string& dir, size_t scenario, uint32_t replicate) {
   return (fs::path(dir) / fmt::format("run-{:05}-{:05}.h5", scenario, replicate)).string();
 }
@@ -63,7 +71,12 @@ struct Task {
 void run_one(const std::vector<Scenario>& scenarios, const std::vector<ScenarioResult>& shells, const Task& t,
              const ModelFactory& factory, const RunOptions& options, const std::string& dir) {
   StoredRun run;
-  run.result = run_replicate(scenarios[t.scenario], factory, t.replicate, options, &run.metrics, &run.event_types);
+  RunOptions o = options;
+  if (o.checkpoint) {  // checkpoints name the run they belong to
+    o.checkpoint->fingerprint = fingerprint(shells[t.scenario].resolved, t.replicate, options);
+    o.checkpoint->scenario = t.scenario;
+  }
+  run.result = run_replicate(scenarios[t.scenario], factory, t.replicate, o, &run.metrics, &run.event_types);
   write_stored_run(run_path(dir, t.scenario, t.replicate),
                    fingerprint(shells[t.scenario].resolved, t.replicate, options), run);
 }

@@ -50,6 +50,10 @@ class Ensemble {
 // The folder an ensemble keeps its runs in: beside the output, "<output>.runs".
 std::string runs_folder(const std::string& output);
 
+// What names one run (its resolved scenario, replicate, scale and event log) in
+// the runs folder and in a checkpoint, so neither is taken for another run's.
+std::string run_fingerprint(const std::string& resolved, uint32_t replicate, const RunOptions& options);
+
 // Without MPI (a job array, or finishing an ensemble on one machine): run share
 // `part` of `parts` (1-based: runs whose index i has i % parts == part - 1) that
 // are not yet complete in `runs_dir`, one after another, each with every core.

@@ -6,8 +6,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <mutex>
 
+#include "sim/run/checkpoint.hpp"
 #include "sim/schedule/scheduler.hpp"
 
 namespace sgsim {
@@ -84,6 +86,43 @@ void Simulation::step() {
   scheduler_->run_day(day_++);
 }
 
+namespace {
+// Written after each module's state: reading it back proves the module read
+// exactly what it wrote.
+constexpr uint64_t kModuleEnd = 0x73677369'6d2d6d64ull;
+}  // namespace
+
+void Simulation::save(StateOut& ar) const {
+  ar(day_);
+  world_->save(ar);
+  for (const auto& m : model_->modules) {
+    ar(std::string(m->name()));
+    m->save(ar);
+    ar(kModuleEnd);
+  }
+}
+
+void Simulation::load(StateIn& ar) {
+  ar(day_);
+  world_->load(ar);
+  for (auto& m : model_->modules) {
+    std::string name;
+    ar(name);
+    if (name != m->name())
+      throw std::runtime_error("the checkpoint holds module '" + name + "' where this model has '" +
+                               std::string(m->name()) + "'");
+    m->load(ar);
+    uint64_t end = 0;
+    ar(end);
+    if (end != kModuleEnd) throw std::runtime_error("module " + name + "'s state did not read back as written");
+  }
+  // A branch already taken would need its parameter changes re-applied without
+  // the draws parameters_changed() makes on the branch day; branches are for
+  // traces, which never checkpoint, so the case is refused rather than guessed.
+  if (branch_ && day_ > branch_->day)
+    throw std::logic_error("a checkpoint taken after a branch day cannot be resumed");
+}
+
 ReplicateResult Simulation::finish() {
   ReplicateResult r;
   World& w = *world_;
@@ -140,10 +179,15 @@ ReplicateResult run_replicate(const Scenario& scenario, const ModelFactory& fact
                               EventRegistry* event_types) {
   if (options.cancel && options.cancel->load(std::memory_order_relaxed)) throw Cancelled();
   Simulation sim(scenario, factory, replicate, options);  // builds the population: seconds at national scale
+  const CheckpointPlan* ck = options.checkpoint ? &*options.checkpoint : nullptr;
+  if (ck && std::filesystem::exists(ck->path) && read_checkpoint_header(ck->path).fingerprint == ck->fingerprint)
+    load_checkpoint(ck->path, sim);  // this run was under way: carry on from its last checkpoint
   while (!sim.done()) {
     if (options.cancel && options.cancel->load(std::memory_order_relaxed)) throw Cancelled();
     const int32_t day = sim.day();
     sim.step();
+    if (ck && ck->every > 0 && sim.day() % ck->every == 0 && !sim.done())
+      write_checkpoint(ck->path, {"", ck->command, ck->fingerprint, ck->scenario, replicate, sim.day()}, sim);
     if (options.progress) {
       Progress p;
       p.replicate = replicate;

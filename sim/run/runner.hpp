@@ -93,12 +93,24 @@ struct Branch {
   std::vector<std::pair<std::string, ParamValue>> changes;
 };
 
+// Checkpoints for one run (sim/run/checkpoint.hpp): every `every` simulated
+// days its whole state goes to `path`; if `path` already holds this run's state
+// (same fingerprint), the run starts from there instead of day 0.
+struct CheckpointPlan {
+  std::string path;
+  int32_t every = 0;        // simulated days between checkpoints
+  std::string command;      // stored in the file so that --resume can rebuild the command
+  std::string fingerprint;  // names the run (set per run by the ensemble code)
+  uint64_t scenario = 0;
+};
+
 struct RunOptions {
   std::optional<Branch> branch;
   std::vector<AgentId> traced_children;  // World::trace records these children's decisions
   bool trace_everyone = false;
   double scale = 1.0;
   bool keep_event_log = false;
+  std::optional<CheckpointPlan> checkpoint;
   const std::atomic<bool>* cancel = nullptr;            // checked once a simulated day
   std::function<void(const Progress&)> progress;        // may be called from several threads
 };
@@ -130,6 +142,13 @@ class Simulation {
     throw std::logic_error("no such module in the model");
   }
   ReplicateResult finish();  // after the last day
+
+  // Checkpoints: the whole state between two days — the World, then each
+  // module's own, each framed by its name so that a checkpoint of another model
+  // is refused by name. load() expects a Simulation built from the same
+  // scenario, seed, replicate and options (the checkpoint file checks that).
+  void save(StateOut& ar) const;
+  void load(StateIn& ar);
 
  private:
   std::unique_ptr<BoundModel> model_;

@@ -3,6 +3,7 @@
 // state changes, so a module draws an agent's next event ahead and files it here
 // rather than rolling dice for every child every day (DESIGN.md §3 principle 5);
 // a day's work is then proportional to what happens, not to the population.
+#include <algorithm>
 #include <compare>
 #include <cstdint>
 #include <string>
@@ -23,6 +24,7 @@ struct AgendaEntry {
   AgentId id;
   uint32_t payload = 0;
   operator AgentId() const { return id; }  // NOLINT(google-explicit-constructor)
+  SGSIM_STATE(id, payload)
   friend auto operator<=>(const AgendaEntry&, const AgendaEntry&) = default;
 };
 
@@ -65,6 +67,18 @@ class Agenda {
     }
   }
   uint64_t beyond_horizon() const { return beyond_horizon_; }
+  // Checkpoints: the entries still to come (days before `from` are spent).
+  void save(StateOut& ar, int32_t from) const {
+    ar(days_, names_, beyond_horizon_);
+    for (size_t i = static_cast<size_t>(std::max(from, 0)) * names_.size(); i < buckets_.size(); ++i) ar(buckets_[i]);
+  }
+  void load(StateIn& ar, int32_t from) {
+    int32_t days = 0;
+    std::vector<std::string> names;
+    ar(days, names, beyond_horizon_);
+    if (days != days_ || names != names_) throw std::runtime_error("the agenda has other kinds or another horizon");
+    for (size_t i = static_cast<size_t>(std::max(from, 0)) * names_.size(); i < buckets_.size(); ++i) ar(buckets_[i]);
+  }
   size_t pending() const {
     size_t n = 0;
     for (const auto& b : buckets_) n += b.size();

@@ -24,6 +24,7 @@ struct Event {
   uint16_t kind;
   uint16_t agency;
   int32_t detail;  // kind-specific code (e.g. the category of harm)
+  SGSIM_STATE(day, child, kind, agency, detail)
 };
 
 struct NamedCode {

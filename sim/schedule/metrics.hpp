@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/storage/state_archive.hpp"
+
 namespace sgsim {
 
 enum class MetricKind { flow, stock };
@@ -45,6 +47,13 @@ class Metrics {
   const std::vector<MetricInfo>& info() const { return info_; }
   const std::vector<double>& series(size_t i) const { return series_[i]; }
   size_t size() const { return info_.size(); }
+  // Checkpoints: today's running values and the series so far.
+  void save(StateOut& ar) const { ar(info_.size(), today_, series_); }
+  void load(StateIn& ar) {
+    size_t n = 0;
+    ar(n, today_, series_);
+    if (n != info_.size()) throw std::runtime_error("the checkpoint has another set of metrics");
+  }
 
  private:
   std::vector<MetricInfo> info_;

@@ -97,6 +97,15 @@ class Module {
   // already updated; rules that read them daily need nothing.
   virtual void parameters_changed(World&) {}
   virtual void plan_day(DayPlan&) = 0;
+  // Checkpoints (sgsim run --checkpoint): write, and read back in the same
+  // order, every piece of state the module keeps outside the World that changes
+  // after initialise() — queues, maps, pools, per-worker lists, running totals.
+  // What initialise() derives from parameters alone need not be written: a
+  // resumed run is set up as a fresh one and then loaded. A module with no such
+  // state writes nothing and says why. Missing a field breaks the split-run test
+  // (tests/sim/test_checkpoint.cpp), not silently the run.
+  virtual void save(StateOut&) const = 0;
+  virtual void load(StateIn&) = 0;
 };
 
 using ModuleList = std::vector<std::unique_ptr<Module>>;

@@ -41,6 +41,24 @@ struct World {
   // Children simulated so far, day by day (for child-days per second).
   double child_days = 0.0;
 
+  // Checkpoints: everything above that changes from day to day. The random
+  // streams are counter-based (keyed by seed, replicate, agent and day), so they
+  // carry no state; a branch's fork is re-applied by the Simulation.
+  void save(StateOut& ar) const {
+    ar(today, record_from, child_days);
+    for (const ColumnTable* t : {&children, &households, &workers, &providers, &care_leavers}) t->save(ar);
+    agenda.save(ar, today);
+    metrics.save(ar);
+    ar(events_today, event_log, trace_log);
+  }
+  void load(StateIn& ar) {
+    ar(today, record_from, child_days);
+    for (ColumnTable* t : {&children, &households, &workers, &providers, &care_leavers}) t->load(ar);
+    agenda.load(ar, today);
+    metrics.load(ar);
+    ar(events_today, event_log, trace_log);
+  }
+
   Draws draws(StreamId stream, AgentId agent) const { return rng.draws(stream, agent, today); }
 
   // A decision or step logged by a serial phase (a contact screened, a referral,
@@ -65,6 +83,7 @@ struct World {
     uint16_t agency;  // 0 none
     int32_t detail;   // the kind's code
     float estimate, threshold, workload;
+    SGSIM_STATE(day, child, kind, agency, detail, estimate, threshold, workload)
   };
   std::vector<TraceRecord> trace_log;
   bool traced(AgentId c) const {

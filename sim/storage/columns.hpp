@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/storage/state_archive.hpp"
+
 namespace sgsim {
 
 using AgentId = uint32_t;
@@ -94,6 +96,20 @@ class ColumnTable {
     for (const auto& c : columns_) out.push_back(c->info);
     return out;
   }
+  // Checkpoints: every row of every column, and which rows are active. The
+  // columns themselves (names, types, order) come from the modules' declare_state
+  // and must match: a checkpoint of another model is refused before this is read.
+  void save(StateOut& ar) const {
+    ar(rows_, active_count_, active_, arrivals_, departures_, columns_.size());
+    for (const auto& c : columns_) c->save(ar);
+  }
+  void load(StateIn& ar) {
+    size_t columns = 0;
+    ar(rows_, active_count_, active_, arrivals_, departures_, columns);
+    if (columns != columns_.size()) throw std::runtime_error("table " + name_ + " has another set of columns");
+    for (auto& c : columns_) c->load(ar);
+  }
+
   size_t bytes() const {
     size_t b = active_.capacity();
     for (const auto& c : columns_) b += c->bytes();
@@ -105,6 +121,8 @@ class ColumnTable {
     virtual ~ColumnBase() = default;
     virtual void resize(size_t n) = 0;
     virtual size_t bytes() const = 0;
+    virtual void save(StateOut&) const = 0;
+    virtual void load(StateIn&) = 0;
     ColumnInfo info;
   };
   template <class T>
@@ -113,6 +131,12 @@ class ColumnTable {
     T initial{};
     void resize(size_t n) override { data.resize(n, initial); }
     size_t bytes() const override { return data.capacity() * sizeof(T); }
+    void save(StateOut& ar) const override { ar(info.name, data); }
+    void load(StateIn& ar) override {
+      std::string name;
+      ar(name, data);
+      if (name != info.name) throw std::runtime_error("column " + info.name + " is " + name + " in the checkpoint");
+    }
   };
   template <class T>
   static std::string type_name() {
@@ -156,6 +180,7 @@ class IndexSet {
   }
   size_t size() const { return ids_.size(); }
   const std::vector<AgentId>& ids() const { return ids_; }
+  SGSIM_STATE(ids_, pos_)
 
  private:
   static constexpr uint32_t kAbsent = UINT32_MAX;

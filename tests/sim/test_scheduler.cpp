@@ -71,6 +71,8 @@ struct OrderModule : Module {
   void declare_parameters(ParamDeclarer&) override {}
   void declare_state(World&) override {}
   void initialise(World&) override {}
+  void save(StateOut&) const override {}  // no state of its own
+  void load(StateIn&) override {}
   void plan_day(DayPlan& p) override {
     for (Phase ph : {Phase::accounting, Phase::children, Phase::arrivals, Phase::agencies, Phase::households})
       p.serial(ph, std::string(to_string(ph)), [this, ph](World&) { log->push_back(std::string(to_string(ph))); });
@@ -86,6 +88,8 @@ struct TickModule : Module {
   std::string_view name() const override { return "tick"; }
   std::string_view summary() const override { return "test"; }
   void declare_parameters(ParamDeclarer&) override {}
+  void save(StateOut&) const override {}  // everything is in the World
+  void load(StateIn&) override {}
   void declare_state(World& w) override {
     due = w.agenda.add_kind("tick");
     tick = w.event_types.add_kind("tick", "test");
