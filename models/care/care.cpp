@@ -1,5 +1,7 @@
 #include "models/care/care.hpp"
 
+#include "models/care/national_market.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -362,6 +364,7 @@ void Care::declare_state(World& w) {
                         MetricKind::stock);
   m_out_of_area_ = m.add("out_of_area", "children", "children looked after placed outside the area", MetricKind::stock);
   m_distance_ = m.add("placement_distance_mean", "km", "mean distance of placements from home", MetricKind::stock);
+  m.averaged_over(m_distance_, "cla_open");
   m_moves_ = m.add("placement_moves", "moves", "placement changes", MetricKind::flow);
   m_breakdowns_ = m.add("placement_breakdowns", "placements", "placements ending in notice (unplanned)", MetricKind::flow);
   m_three_moves_ = m.add("cla_3plus_placements", "children",
@@ -870,8 +873,8 @@ void Care::accounting(World& w) {
     distance += w.children[distance_][c];
     three += three_in_a_year(w, c);
     const AgentId p = w.children[provider_][c];
-    if (p == PlacementMarket::kNoProvider) per_child_cost[t] += price[t];
-    else inadequate += market_.grade(w, p) == kInadequate;
+    if (p == PlacementMarket::kNoProvider || PlacementMarket::external(p)) per_child_cost[t] += price[t];  // spot
+    if (p != PlacementMarket::kNoProvider) inadequate += market_.grade(w, p) == kInadequate;
     if (w.children[away_][c]) {
       ++away;
       away_cost += price[t];
@@ -903,6 +906,11 @@ void Care::accounting(World& w) {
 
 void Care::initialise(World& w) {
   market_.initialise(w);
+  if (NationalMarket* nm = market_.national()) {
+    nm->register_care(w.authority, this, &w);
+    // Once, for every authority: the national waiting list for secure beds.
+    if (w.authority == 0) w.nation->after_agencies("care.national_secure_beds", [nm](int32_t) { nm->admit_to_secure(); });
+  }
   commissioning_.initialise(w);
   // The first day's stock at its published level and ages, drawn towards the
   // children whose true hazard is highest within each age band.

@@ -76,6 +76,12 @@ class Care final : public Module {
     commissioning_.parameters_changed(w);
   }
   void plan_day(DayPlan&) override;
+
+  // A national run's pool of secure beds (national_market.hpp): who is waiting,
+  // what a child needs, and a bed given to one of them.
+  const std::deque<std::pair<AgentId, int32_t>>& secure_waiting() const { return secure_queue_; }
+  PlacementNeed placement_need(const World& w, AgentId c) const { return need(w, c); }
+  void admit_secure(World& w, AgentId c, const Match& m);
   void save(StateOut&) const override;
   void load(StateIn&) override;
 

@@ -1,5 +1,7 @@
 #include "models/care/placements.hpp"
 
+#include "models/care/national_market.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -211,6 +213,13 @@ void PlacementMarket::parameters_changed() {
 
 void PlacementMarket::initialise(World& w) {
   parameters_changed();
+  if (w.nation) {
+    // A national run: this authority's own share of each type stays here; the
+    // rest is the national market, built once by the first authority to ask.
+    national_ = &w.nation->service<NationalMarket>("care.national_market",
+                                                   [&] { return std::make_unique<NationalMarket>(w, *this); });
+    home_ = w.authority;
+  }
   // Supply is per 10,000 children of the simulated population (so --scale keeps rates).
   const double kids = static_cast<double>(w.children.active_count());
   Draws d = w.rng.draws(kSupply, kSupplyAgent, 0);
@@ -218,7 +227,7 @@ void PlacementMarket::initialise(World& w) {
     const auto t = static_cast<PlacementType>(i);
     if (!has_providers(t)) continue;
     const PlacementTypeParams& tp = types_[i];
-    const double expected = tp.places_per_10k / 1e4 * kids;
+    const double expected = tp.places_per_10k / 1e4 * kids * (national_ ? tp.local_share : 1.0);
     // Whole providers; fractional expectations are rounded at random so small
     // areas get the right supply on average (a secure bed is a national resource).
     double places = 0;
@@ -228,7 +237,7 @@ void PlacementMarket::initialise(World& w) {
       const double lo = std::floor(tp.places_each);
       auto n = static_cast<uint16_t>(lo + (d.bernoulli(tp.places_each - lo) ? 1 : 0));
       n = static_cast<uint16_t>(std::min<double>(n, target - places));
-      add_provider(w, t, n, !d.bernoulli(tp.local_share), d, 0);
+      add_provider(w, t, n, national_ ? false : !d.bernoulli(tp.local_share), d, 0);
       places += n;
     }
   }
@@ -293,7 +302,21 @@ std::optional<Match> PlacementMarket::find_type(World& w, PlacementType t, const
       if (fits(w, p, need, allow_inadequate))
         return Match{t, p, w.providers[away_][p] != 0, w.providers[distance_][p]};
     }
+  // Nothing of the authority's own: the national market, nearest first.
+  if (national_) return national_->find(*w.nation, home_, t, need, max_km, allow_inadequate);
   return std::nullopt;
+}
+
+bool PlacementMarket::external(AgentId p) { return NationalMarket::external(p); }
+
+PlacementType PlacementMarket::type(const World& w, AgentId p) const {
+  return external(p) ? national_->type(p) : static_cast<PlacementType>(w.providers[type_][p]);
+}
+uint8_t PlacementMarket::grade(const World& w, AgentId p) const {
+  return external(p) ? national_->grade(p) : w.providers[grade_][p];
+}
+bool PlacementMarket::meets_exploitation(const World& w, AgentId p) const {
+  return external(p) ? national_->meets_exploitation(p) : w.providers[exploitation_][p] != 0;
 }
 
 Match PlacementMarket::last_resort(World& w, AgentId child, StreamId stream) const {
@@ -318,12 +341,14 @@ void PlacementMarket::index(const World& w, AgentId p) {
 }
 
 void PlacementMarket::occupy(World& w, AgentId p) {
+  if (external(p)) return national_->occupy(p);
   if (w.providers[occupied_][p] >= w.providers[places_][p]) throw std::logic_error("placement: provider over-filled");
   ++w.providers[occupied_][p];
   index(w, p);
 }
 
 void PlacementMarket::vacate(World& w, AgentId p) {
+  if (external(p)) return national_->vacate(p);
   if (w.providers[occupied_][p] == 0) throw std::logic_error("placement: vacating an empty provider");
   --w.providers[occupied_][p];
   index(w, p);
@@ -362,13 +387,13 @@ std::array<double, kPlacementTypes> PlacementMarket::provider_costs(const World&
 
 double PlacementMarket::breakdown_factor(const World& w, AgentId p) const {
   if (p == kNoProvider) return 1.0;
-  const uint8_t g = w.providers[grade_][p];
+  const uint8_t g = grade(w, p);
   return g == kInadequate ? policy_.grade_breakdown_inadequate : g == kRequiresImprovement ? policy_.grade_breakdown_ri : 1.0;
 }
 
 double PlacementMarket::harm_factor(const World& w, AgentId p) const {
   if (p == kNoProvider) return 1.0;
-  return w.providers[grade_][p] == kInadequate ? policy_.grade_harm_inadequate : 1.0;
+  return grade(w, p) == kInadequate ? policy_.grade_harm_inadequate : 1.0;
 }
 
 }  // namespace sgsim::models

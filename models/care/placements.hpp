@@ -20,6 +20,8 @@
 
 namespace sgsim::models {
 
+class NationalMarket;
+
 // Ofsted grades, 1 outstanding … 4 inadequate.
 inline constexpr uint8_t kRequiresImprovement = 3;
 inline constexpr uint8_t kInadequate = 4;
@@ -98,9 +100,13 @@ class PlacementMarket {
   // children stay until they move on.
   void close_provider(World& w, AgentId provider);
 
-  PlacementType type(const World& w, AgentId p) const { return static_cast<PlacementType>(w.providers[type_][p]); }
-  uint8_t grade(const World& w, AgentId p) const { return w.providers[grade_][p]; }
-  bool meets_exploitation(const World& w, AgentId p) const { return w.providers[exploitation_][p] != 0; }
+  PlacementType type(const World& w, AgentId p) const;
+  uint8_t grade(const World& w, AgentId p) const;
+  bool meets_exploitation(const World& w, AgentId p) const;
+  // A place in the national market of a national run (national_market.hpp), not a
+  // row of this authority's providers table.
+  static bool external(AgentId p);
+  NationalMarket* national() const { return national_; }
   uint16_t places(const World& w, AgentId p) const { return w.providers[places_][p]; }
   uint16_t occupied(const World& w, AgentId p) const { return w.providers[occupied_][p]; }
   bool open(const World& w, AgentId p) const { return w.providers.active(p) && w.providers[open_day_][p] <= w.today; }
@@ -129,6 +135,8 @@ class PlacementMarket {
   double distance(Draws& d, const PlacementTypeParams& tp, bool away) const;
 
   const Finance& finance_;
+  NationalMarket* national_ = nullptr;  // a national run's market (shared by every authority)
+  uint16_t home_ = 0;                   // this authority, in a national run
   std::array<PlacementTypeParams, kPlacementTypes> types_;
   Policy policy_;
   std::string last_resort_text_;

@@ -49,27 +49,41 @@ void Care::apply_for_secure(World& w, AgentId c) {
 }
 
 void Care::admit_to_secure(World& w) {
-  while (!secure_queue_.empty()) {
-    const auto [c, applied] = secure_queue_.front();
+  const bool national = market_.national() != nullptr;
+  for (size_t i = 0; i < secure_queue_.size();) {
+    const auto [c, applied] = secure_queue_[i];
     if (!w.children.active(c) || !looked_after(w, c) || w.children[secure_since_][c] != applied) {
-      secure_queue_.pop_front();  // left care, or a newer application stands
+      secure_queue_.erase(secure_queue_.begin() + static_cast<std::ptrdiff_t>(i));  // left care, or a newer application
       continue;
     }
     if (w.today - applied > p_.secure_wait_limit) {
-      secure_queue_.pop_front();
+      secure_queue_.erase(secure_queue_.begin() + static_cast<std::ptrdiff_t>(i));
       w.children[secure_since_][c] = kNever;
       w.metrics.add_to(m_secure_lapsed_, 1);
       continue;
     }
+    // In a national run beds are given from one national list after every
+    // authority's agencies phase (NationalMarket::admit_to_secure).
+    if (national) {
+      ++i;
+      continue;
+    }
     auto m = market_.find_type(w, PlacementType::secure, need(w, c), PlacementMarket::kAnyDistance, true);  // a court-ordered bed, wherever it is
     if (!m) return;  // no bed today: everyone waits, first come first served
-    secure_queue_.pop_front();
-    w.children[secure_since_][c] = kNever;
-    w.metrics.add_to(m_secure_admissions_, 1);
-    w.metrics.add_to(m_secure_wait_days_, w.today - applied);
-    start_placement(w, c, *m, true);
-    w.agenda.file(w.today + static_cast<int32_t>(p_.secure_order_days), secure_end_, c, w.children[seq_][c]);
+    admit_secure(w, c, *m);
   }
+}
+
+void Care::admit_secure(World& w, AgentId c, const Match& m) {
+  auto it = std::find_if(secure_queue_.begin(), secure_queue_.end(), [c](const auto& e) { return e.first == c; });
+  if (it == secure_queue_.end()) throw std::logic_error("secure bed for a child not waiting");
+  const int32_t applied = it->second;
+  secure_queue_.erase(it);
+  w.children[secure_since_][c] = kNever;
+  w.metrics.add_to(m_secure_admissions_, 1);
+  w.metrics.add_to(m_secure_wait_days_, w.today - applied);
+  start_placement(w, c, m, true);
+  w.agenda.file(w.today + static_cast<int32_t>(p_.secure_order_days), secure_end_, c, w.children[seq_][c]);
 }
 
 void Care::secure_order_ends(World& w, AgentId c) {

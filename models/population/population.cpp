@@ -30,6 +30,14 @@ void Population::declare_parameters(ParamDeclarer& d) {
                "households by Index of Multiple Deprivation decile, 1 = most deprived (weights, normalised)",
                Provenance::placeholder,
                "IMD 2019 deciles hold equal numbers of neighbourhoods; a local baseline sets its own skew"});
+  d.real(p_.deprivation_skew,
+         {"deprivation_skew", "log weight ratio", 0.0, -3.0, 3.0,
+          "skews households towards the most deprived deciles (> 0) or the least (< 0): decile d's weight is "
+          "multiplied by exp(tilt * (5.5 - d) / 4.5), so at tilt 1 decile 1 weighs e^2 times decile 10",
+          Provenance::placeholder,
+          "one number per authority for a national table (docs/authorities.md); English Indices of Deprivation "
+          "2019 local authority summaries: authorities' shares of neighbourhoods in the most deprived decile run "
+          "from none to about half"});
   d.real(p_.births_per_10k, {"births_per_10k", "births per 10,000 children per year", 470, 0, 2000,
                              "live births in the area", Provenance::national,
                              "ONS Births in England and Wales 2023: about 563,600 live births in England, i.e. "
@@ -92,7 +100,7 @@ void Population::file_household_move(World& w, AgentId hh, Draws& d) {
 
 AgentId Population::add_household(World& w, Draws& d) {
   const AgentId hh = w.households.add_rows(1);
-  w.households[cols_.deprivation][hh] = static_cast<uint8_t>(1 + d.categorical(p_.deprivation_deciles));
+  w.households[cols_.deprivation][hh] = static_cast<uint8_t>(1 + d.categorical(decile_weights_));
   active_households_.insert(hh);
   file_household_move(w, hh, d);
   return hh;
@@ -129,6 +137,9 @@ void Population::remove_household(World& w, AgentId hh) {
 }
 
 void Population::initialise(World& w) {
+  decile_weights_ = p_.deprivation_deciles;
+  for (size_t k = 0; k < decile_weights_.size(); ++k)  // decile d = k + 1
+    decile_weights_[k] *= std::exp(p_.deprivation_skew * (4.5 - static_cast<double>(k)) / 4.5);
   const auto target = static_cast<size_t>(std::llround(static_cast<double>(p_.children) * w.scale));
   // Ages are uniform over 0-17: single-year cohorts in England differ by a few per cent.
   const double max_age_days = kAdultAge * kDaysPerYear;

@@ -28,6 +28,7 @@ class Population final : public Module {
     int64_t children = 0;
     std::vector<double> household_children;  // weights of 1, 2, 3, 4 children
     std::vector<double> deprivation_deciles;  // weights of deciles 1..10
+    double deprivation_skew = 0;              // skews the deciles towards 1 (>0) or 10 (<0)
     double births_per_10k = 0;
     double first_birth_share = 0;
     double in_migration_per_10k = 0;
@@ -69,6 +70,7 @@ class Population final : public Module {
   std::vector<AgentId> staying_;  // households that do not move away (a vignette's families)
   MetricId m_population_, m_households_, m_births_, m_turned_18_, m_moved_in_, m_moved_out_;
   IndexSet active_households_;
+  std::vector<double> decile_weights_;  // deprivation_deciles after the tilt (from parameters, in initialise)
 };
 
 }  // namespace sgsim::models

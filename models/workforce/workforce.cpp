@@ -122,6 +122,11 @@ void Workforce::declare_state(World& w) {
   m_cost_agency_ = w.metrics.add("staff_cost_agency", "£", "of which agency social workers", MetricKind::flow);
   m_p90_ = w.metrics.add("caseload_weighted_p90", "weighted cases",
                          "weighted caseload that nine in ten workers are at or below", MetricKind::stock);
+  // Averages over workers, for a national run's sum over authorities (a national
+  // p90 is then the workers-weighted mean of the authorities' p90s, not the
+  // percentile of every worker in England: docs/output.md).
+  for (MetricId m : {m_caseload_, m_weighted_, m_p90_}) w.metrics.averaged_over(m, "social_workers");
+  w.metrics.maximum(m_max_);
 }
 
 void Workforce::initialise(World& w) {

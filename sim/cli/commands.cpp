@@ -165,6 +165,9 @@ int sgsim_main(int argc, char** argv, const ModelFactory& factory) {
     cmd->add_option("--set", args.sets, set_help);
     cmd->add_flag("--force", args.force, "overwrite the output file if it exists");
     cmd->add_flag("--events", args.events, "keep the event log in the output (needed by export --ssda903/--cin)");
+    cmd->add_option("--authorities", args.authorities,
+                    "FILE: run as one World per local authority from this CSV table, sharing a national placement "
+                    "market and secure beds (docs/authorities.md; scenarios/england/national.yaml uses the bundled one)");
     cmd->add_option("--checkpoint-every", args.checkpoint_every,
                     "DAYS: write the state of the run in progress to --checkpoint FILE every DAYS simulated days "
                     "(docs/performance.md#checkpoints)")

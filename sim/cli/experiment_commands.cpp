@@ -32,6 +32,11 @@ extern "C" void on_signal(int) { g_cancel.store(true); }
 // A scenario file with the command line's settings applied on top.
 Scenario load_with_settings(const std::string& file, const RunArgs& a, const ParamRegistry& reg) {
   Scenario sc = load_scenario(file, reg);
+  if (!a.authorities.empty()) {
+    if (!std::filesystem::is_regular_file(a.authorities))
+      throw ScenarioError({"--authorities", 0, 0}, fmt::format("'{}': file not found", a.authorities));
+    set_authorities(sc, a.authorities);
+  }
   for (const auto& s : a.sets) apply_override(sc, s, reg);
   if (a.replicates > 0) apply_override(sc, fmt::format("run.replicates={}", a.replicates), reg);
   if (a.seed >= 0) apply_override(sc, fmt::format("run.seed={}", a.seed), reg);
@@ -167,7 +172,7 @@ struct StoredCommand {
   template <class Archive>
   void serialize(Archive& ar) {
     ar(kind, command_line, args.scenarios, args.output, args.replicates, args.seed, args.threads, args.scale, args.sets,
-       args.force, args.events, args.share, args.checkpoint_every, args.checkpoint);
+       args.force, args.events, args.share, args.checkpoint_every, args.checkpoint, args.authorities);
   }
 };
 

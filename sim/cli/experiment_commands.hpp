@@ -21,6 +21,7 @@ struct RunArgs {
   int64_t checkpoint_every = 0;  // simulated days between checkpoints (0: none)
   std::string checkpoint;        // the checkpoint file
   bool resuming = false;         // set by --resume: the checkpoint file is expected, not refused
+  std::string authorities;       // --authorities FILE: a national run over this table (docs/authorities.md)
 };
 
 int cmd_run(const RunArgs& a, const ModelFactory& factory, const std::string& command_line);

@@ -74,6 +74,36 @@ static void write_scenario(H5Group& group, const ScenarioResult& s) {
   sum.write_vector("child_days", std::span<const double>(child_days)).set_attr("unit", "child-days simulated");
   sum.write_vector("wall_seconds", std::span<const double>(seconds)).set_attr("unit", "seconds");
 
+  // A national run: every authority's summary of every metric, [replicate][authority].
+  if (reps > 0 && !s.replicates.front().authorities.empty()) {
+    const auto& who = s.replicates.front().authorities;
+    const size_t n = who.size();
+    H5Group la = group.create_group("authorities");
+    la.set_attr("meaning", "each local authority of a national run (docs/authorities.md); summaries over the "
+                           "measurement window as in summary/, one row per replicate and one column per authority");
+    std::vector<std::string> code, name, region;
+    std::vector<double> x(n), y(n);
+    for (size_t a = 0; a < n; ++a) {
+      code.push_back(who[a].code), name.push_back(who[a].name), region.push_back(who[a].region);
+      x[a] = who[a].x_km, y[a] = who[a].y_km;
+    }
+    la.write_strings("code", code);
+    la.write_strings("name", name);
+    la.write_strings("region", region);
+    la.write_vector("x_km", std::span<const double>(x)).set_attr("unit", "km");
+    la.write_vector("y_km", std::span<const double>(y)).set_attr("unit", "km");
+    H5Group ls = la.create_group("summary");
+    std::vector<double> cells(reps * n);
+    for (size_t m = 0; m < s.metrics.size(); ++m) {
+      const MetricInfo& info = s.metrics[m];
+      for (size_t r = 0; r < reps; ++r)
+        for (size_t a = 0; a < n; ++a) cells[r * n + a] = s.replicates[r].authority_summaries[a][m];
+      auto ds = ls.write_matrix(info.name, reps, n, cells);
+      ds.set_attr("unit", info.kind == MetricKind::flow ? fmt::format("{} per year", info.unit) : info.unit);
+      ds.set_attr("meaning", info.meaning);
+    }
+  }
+
   bool any_events = false;
   for (const auto& r : s.replicates) any_events |= !r.events.empty();
   if (any_events) {

@@ -16,7 +16,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-constexpr int64_t kFormat = 1;  // bump when the layout below changes
+constexpr int64_t kFormat = 2;  // bump when the layout below changes
 
 // Names, units and meanings are small: kept as one JSON attribute.
 std::string describe(const StoredRun& run) {
@@ -28,16 +28,23 @@ std::string describe(const StoredRun& run) {
   for (size_t a = 1; a < run.event_types.agencies().size(); ++a)  // 0 is the registry's own "none"
     agencies.push_back({run.event_types.agencies()[a].name, run.event_types.agencies()[a].meaning});
   for (const auto& [list, names] : run.event_types.codes()) codes.push_back({list, names});
-  return json{{"metrics", metrics}, {"kinds", kinds}, {"agencies", agencies}, {"codes", codes}}.dump();
+  json authorities = json::array();  // a national run's authorities
+  for (const auto& a : run.result.authorities) authorities.push_back({a.code, a.name, a.region, a.x_km, a.y_km, a.measures});
+  return json{{"metrics", metrics},   {"kinds", kinds},           {"agencies", agencies},
+              {"codes", codes},       {"authorities", authorities}}
+      .dump();
 }
 
 void restore(const std::string& text, StoredRun& run) {
   const json d = json::parse(text);
   for (const auto& m : d.at("metrics"))
-    run.metrics.push_back({m.at(0), m.at(1), m.at(2), m.at(3) == "stock" ? MetricKind::stock : MetricKind::flow});
+    run.metrics.push_back(
+        {m.at(0), m.at(1), m.at(2), m.at(3) == "stock" ? MetricKind::stock : MetricKind::flow, Aggregate::sum, {}});
   for (const auto& k : d.at("kinds")) run.event_types.add_kind(k.at(0), k.at(1));
   for (const auto& a : d.at("agencies")) run.event_types.add_agency(a.at(0), a.at(1));
   for (const auto& c : d.at("codes")) run.event_types.add_codes(c.at(0).get<std::string>(), c.at(1).get<std::vector<std::string>>());
+  for (const auto& a : d.at("authorities"))
+    run.result.authorities.push_back({a.at(0), a.at(1), a.at(2), a.at(3), a.at(4), a.at(5).get<std::map<std::string, double>>()});
 }
 
 }  // namespace
@@ -62,6 +69,9 @@ void write_stored_run(const std::string& path, const std::string& fingerprint, c
     series.reserve(r.series.size() * days);
     for (const auto& s : r.series) series.insert(series.end(), s.begin(), s.end());
     root.write_matrix("series", r.series.size(), days, series);
+    std::vector<double> by_authority;  // [authority][metric]
+    for (const auto& row : r.authority_summaries) by_authority.insert(by_authority.end(), row.begin(), row.end());
+    root.write_matrix("authority_summaries", r.authority_summaries.size(), r.series.size(), by_authority);
     std::vector<EventRecord> events;
     events.reserve(r.events.size());
     for (const Event& e : r.events) events.push_back({0, e.day, e.child, e.kind, e.agency, e.detail});
@@ -104,6 +114,11 @@ std::optional<StoredRun> read_stored_run(const std::string& path, const std::str
   for (size_t m = 0; m < rows; ++m)
     std::copy(series.begin() + static_cast<std::ptrdiff_t>(m * cols),
               series.begin() + static_cast<std::ptrdiff_t>((m + 1) * cols), r.series[m].begin());
+  const std::vector<double> by_authority = root.read_doubles("authority_summaries", &dims);
+  if (dims.size() == 2 && dims[0] > 0)
+    for (size_t a = 0; a < dims[0]; ++a)
+      r.authority_summaries.emplace_back(by_authority.begin() + static_cast<std::ptrdiff_t>(a * dims[1]),
+                                         by_authority.begin() + static_cast<std::ptrdiff_t>((a + 1) * dims[1]));
   for (const EventRecord& e : root.read_event_table("events"))
     r.events.push_back(Event{e.day, e.child, e.kind, e.agency, e.detail});
   const auto ids = root.read_int64s("child_id"), births = root.read_int64s("child_birth_day"),

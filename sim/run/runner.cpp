@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "sim/run/checkpoint.hpp"
+#include "sim/run/national.hpp"
 #include "sim/schedule/scheduler.hpp"
 
 namespace sgsim {
@@ -46,8 +47,18 @@ std::unique_ptr<BoundModel> bind_model(const ModelFactory& factory) {
   return m;
 }
 
+namespace {
+// An authority's seed in a national run: the run's seed moved by a fixed odd
+// constant per authority (the golden-ratio increment of SplitMix64), so every
+// authority has streams of its own and the run is still one seed.
+uint64_t authority_seed(uint64_t seed, Nation* nation, uint16_t authority) {
+  constexpr uint64_t kGolden = 0x9E3779B97F4A7C15ull;
+  return nation ? seed + kGolden * (static_cast<uint64_t>(authority) + 1) : seed;
+}
+}  // namespace
+
 Simulation::Simulation(const Scenario& scenario, const ModelFactory& factory, uint32_t replicate,
-                       const RunOptions& options)
+                       const RunOptions& options, Nation* nation, uint16_t authority)
     : model_(bind_model(factory)), branch_(options.branch), started_(std::chrono::steady_clock::now()) {
   model_->registry.apply(scenario.overrides);
   const RunSettings& rs = model_->run;
@@ -55,8 +66,11 @@ Simulation::Simulation(const Scenario& scenario, const ModelFactory& factory, ui
   const Date start = *parse_iso_date(rs.start_date);
   calendar_ = std::make_unique<Calendar>(Date{start.serial - static_cast<int32_t>(rs.burn_in_days)}, days(),
                                          *parse_holiday_rule(rs.holidays));
-  world_ = std::make_unique<World>(*calendar_, RandomStreams(static_cast<uint64_t>(rs.seed), replicate), options.scale,
-                                   options.keep_event_log);
+  world_ = std::make_unique<World>(
+      *calendar_, RandomStreams(authority_seed(static_cast<uint64_t>(rs.seed), nation, authority), replicate),
+      options.scale, options.keep_event_log);
+  world_->nation = nation;
+  world_->authority = authority;
   world_->record_from = static_cast<int32_t>(rs.burn_in_days);
   world_->traced_children = options.traced_children;
   std::sort(world_->traced_children.begin(), world_->traced_children.end());
@@ -71,6 +85,19 @@ Simulation::Simulation(const Scenario& scenario, const ModelFactory& factory, ui
 Simulation::~Simulation() = default;
 
 void Simulation::step() {
+  begin_day();
+  for (Phase phase : kPhases) run_phase(phase);
+  end_day();
+}
+
+void Simulation::run_phase(Phase phase) { scheduler_->run_phase(phase); }
+
+void Simulation::end_day() {
+  scheduler_->end_day();
+  ++day_;
+}
+
+void Simulation::begin_day() {
   if (branch_ && day_ == branch_->day) {
     model_->registry.apply(branch_->changes);
     // Only the modules whose parameters changed re-derive (so a branch that
@@ -83,7 +110,7 @@ void Simulation::step() {
         }
     world_->rng.fork(day_, branch_->continuation);
   }
-  scheduler_->run_day(day_++);
+  scheduler_->begin_day(day_);
 }
 
 namespace {
@@ -178,6 +205,8 @@ ReplicateResult run_replicate(const Scenario& scenario, const ModelFactory& fact
                               const RunOptions& options, std::vector<MetricInfo>* metrics,
                               EventRegistry* event_types) {
   if (options.cancel && options.cancel->load(std::memory_order_relaxed)) throw Cancelled();
+  if (!scenario.authorities.empty())
+    return run_national_replicate(scenario, factory, replicate, options, metrics, event_types);
   Simulation sim(scenario, factory, replicate, options);  // builds the population: seconds at national scale
   const CheckpointPlan* ck = options.checkpoint ? &*options.checkpoint : nullptr;
   if (ck && std::filesystem::exists(ck->path) && read_checkpoint_header(ck->path).fingerprint == ck->fingerprint)

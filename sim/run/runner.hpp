@@ -60,6 +60,11 @@ struct ReplicateResult {
   std::vector<std::vector<double>> series;  // [metric][day]
   std::vector<Event> events;                // when the event log is kept
   std::vector<ChildRecord> children;        // every child in the event log, by id
+  // A national run (sim/run/national.hpp): the authorities, and each one's
+  // summary of every metric over the measurement window, [authority][metric],
+  // beside the national series above.
+  std::vector<AuthorityInfo> authorities;
+  std::vector<std::vector<double>> authority_summaries;
   double child_days = 0;
   double seconds = 0;
   size_t state_bytes = 0;  // agent columns at the end of the run
@@ -126,10 +131,17 @@ class Scheduler;
 // traces and checkpoints use to look inside a run.
 class Simulation {
  public:
-  Simulation(const Scenario& scenario, const ModelFactory& factory, uint32_t replicate, const RunOptions& options);
+  // `nation`: this Simulation is authority `authority` of a national run
+  // (sim/run/national.hpp); its random streams are its own.
+  Simulation(const Scenario& scenario, const ModelFactory& factory, uint32_t replicate, const RunOptions& options,
+             Nation* nation = nullptr, uint16_t authority = 0);
   ~Simulation();
   bool done() const { return day_ >= days(); }
   void step();  // simulate day `day()` and move on
+  // The same day in parts (a national run interleaves its authorities' phases).
+  void begin_day();
+  void run_phase(Phase phase);
+  void end_day();
   int32_t day() const { return day_; }
   // Days simulated in all: the burn-in, whose outputs are left out, then run.days.
   int32_t days() const { return static_cast<int32_t>(model_->run.burn_in_days + model_->run.days); }

@@ -21,7 +21,7 @@ ScenarioError::ScenarioError(Origin where, const std::string& message)
 namespace {
 
 // Keys a scenario file may have besides module blocks.
-const std::vector<std::string> kFileKeys = {"name", "description", "extends", "set"};
+const std::vector<std::string> kFileKeys = {"name", "description", "extends", "set", "authorities"};
 
 Origin at(const std::string& file, const YAML::Node& n) {
   const auto m = n.Mark();
@@ -214,6 +214,20 @@ void reject_binary(const std::string& path, const std::string& shown) {
   }
 }
 
+}  // namespace
+
+void set_authorities(Scenario& sc, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ScenarioError({path, 0, 0}, "cannot read the table of authorities");
+  uint64_t h = 1469598103934665603ull;
+  for (char c; in.get(c);) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  std::error_code ec;
+  sc.authorities = fs::weakly_canonical(fs::absolute(path), ec).string();
+  sc.authorities_digest = fmt::format("{:016x}", h);
+}
+
+namespace {
+
 class Loader {
  public:
   explicit Loader(const ParamRegistry& reg) : reg_(reg) {}
@@ -262,6 +276,16 @@ class Loader {
       if (key == "name" || key == "description") {
         if (!val.IsScalar()) throw ScenarioError(at(shown, val), key + " expects text, found " + node_kind(val));
         (key == "name" ? sc.name : sc.description) = val.Scalar();
+        return;
+      }
+      if (key == "authorities") {
+        if (!val.IsScalar() || val.Scalar().empty())
+          throw ScenarioError(at(shown, val), "authorities expects the path of a CSV table of local authorities "
+                                              "(docs/authorities.md), found " + node_kind(val));
+        const fs::path table = p.parent_path() / val.Scalar();
+        if (!fs::exists(table) || fs::is_directory(table))
+          throw ScenarioError(at(shown, val), fmt::format("authorities '{}': file not found", val.Scalar()));
+        set_authorities(sc, table.string());
         return;
       }
       if (key == "set") {
@@ -369,6 +393,11 @@ std::string resolved_yaml(const Scenario& sc, const ParamRegistry& reg) {
   std::string chain;
   for (const auto& f : sc.files) chain += (chain.empty() ? "" : " -> ") + fs::path(f).filename().string();
   out << YAML::Comment("resolved from: " + chain);
+  if (!sc.authorities.empty()) {
+    // What each authority sets is in the table; its digest names the table's contents.
+    out << YAML::Key << "authorities" << YAML::Value << sc.authorities;
+    out << YAML::Comment("table digest " + sc.authorities_digest);
+  }
 
   // Emit nested maps by walking the sorted dotted paths and opening/closing groups.
   std::vector<std::string> open;

@@ -32,6 +32,11 @@ struct Scenario {
   // anything not listed keeps its registry default.
   std::vector<std::pair<std::string, ParamValue>> overrides;
   std::vector<Origin> origins;  // parallel to overrides
+  // A national run: the table of local authorities (one World each; CSV, see
+  // docs/authorities.md), or empty for a run of one authority. `authorities:` in a
+  // file (relative to it) or --authorities on the command line.
+  std::string authorities;
+  std::string authorities_digest;  // FNV-1a of the table's bytes, in the resolved YAML
 
   // Value of a parameter after overrides (the default if none).
   ParamValue value(const ParamRegistry&, const std::string& path) const;
@@ -40,6 +45,9 @@ struct Scenario {
 
 // Load and validate a scenario file (and the files it extends).
 Scenario load_scenario(const std::string& path, const ParamRegistry& registry);
+
+// Make `sc` a national run over the table at `path` (checked to exist by the caller).
+void set_authorities(Scenario& sc, const std::string& path);
 
 // Apply a command-line override "PATH=VALUE" (VALUE is read as YAML, so lists work).
 void apply_override(Scenario& scenario, const std::string& assignment, const ParamRegistry& registry);

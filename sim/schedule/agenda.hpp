@@ -33,7 +33,9 @@ class Agenda {
   Agenda() = default;
   void set_horizon(int32_t days) {
     days_ = days;
-    buckets_.assign(static_cast<size_t>(days_) * names_.size(), {});
+    future_.assign(static_cast<size_t>(days_), {});
+    open_.assign(names_.size(), {});
+    open_day_ = -1;
   }
 
   // Kinds must all be registered before set_horizon().
@@ -51,44 +53,71 @@ class Agenda {
       ++beyond_horizon_;
       return;
     }
-    buckets_[static_cast<size_t>(day) * names_.size() + kind.index].push_back({id, payload});
+    if (day == open_day_) open_[kind.index].push_back({id, payload});
+    else future_[static_cast<size_t>(day)].push_back({kind.index, {id, payload}});
   }
 
   // Today's entries of one kind, in the order filed (deterministic: filing only
-  // happens in serial phases or in the ordered merge of a parallel phase).
+  // happens in serial phases or in the ordered merge of a parallel phase). The
+  // first call for a day sorts that day's entries into kinds; entries filed for
+  // the day after that go straight to their kind. One day is open at a time:
+  // days are simulated in order, and opening the next sets the last one aside.
   std::vector<AgendaEntry>& due(int32_t day, AgendaKind kind) {
-    return buckets_[static_cast<size_t>(day) * names_.size() + kind.index];
+    open(day);
+    return open_[kind.index];
   }
   // Release a finished day's memory.
   void release(int32_t day) {
-    for (size_t k = 0; k < names_.size(); ++k) {
-      auto& b = buckets_[static_cast<size_t>(day) * names_.size() + k];
-      std::vector<AgendaEntry>().swap(b);
+    if (day == open_day_) {
+      for (auto& v : open_) v.clear();
+      open_day_ = -1;
     }
+    std::vector<Filed>().swap(future_[static_cast<size_t>(day)]);
   }
   uint64_t beyond_horizon() const { return beyond_horizon_; }
+  size_t pending() const {
+    size_t n = 0;
+    for (const auto& b : future_) n += b.size();
+    for (const auto& b : open_) n += b.size();
+    return n;
+  }
   // Checkpoints: the entries still to come (days before `from` are spent).
   void save(StateOut& ar, int32_t from) const {
-    ar(days_, names_, beyond_horizon_);
-    for (size_t i = static_cast<size_t>(std::max(from, 0)) * names_.size(); i < buckets_.size(); ++i) ar(buckets_[i]);
+    ar(days_, names_, beyond_horizon_, open_day_, open_);
+    for (size_t i = static_cast<size_t>(std::max(from, 0)); i < future_.size(); ++i) ar(future_[i]);
   }
   void load(StateIn& ar, int32_t from) {
     int32_t days = 0;
     std::vector<std::string> names;
-    ar(days, names, beyond_horizon_);
+    ar(days, names, beyond_horizon_, open_day_, open_);
     if (days != days_ || names != names_) throw std::runtime_error("the agenda has other kinds or another horizon");
-    for (size_t i = static_cast<size_t>(std::max(from, 0)) * names_.size(); i < buckets_.size(); ++i) ar(buckets_[i]);
-  }
-  size_t pending() const {
-    size_t n = 0;
-    for (const auto& b : buckets_) n += b.size();
-    return n;
+    if (open_.size() != names_.size()) throw std::runtime_error("the agenda's open day has other kinds");
+    for (size_t i = static_cast<size_t>(std::max(from, 0)); i < future_.size(); ++i) ar(future_[i]);
   }
 
  private:
+  // An entry filed for a day not yet open: which kind, and the entry. One list
+  // per day rather than one per day and kind keeps a long run's empty lists to
+  // one per day (a national run has a World per authority).
+  struct Filed {
+    uint16_t kind;
+    AgendaEntry entry;
+    SGSIM_STATE(kind, entry)
+  };
+  void open(int32_t day) {
+    if (day == open_day_) return;
+    for (auto& v : open_) v.clear();
+    auto& filed = future_[static_cast<size_t>(day)];
+    for (const Filed& f : filed) open_[f.kind].push_back(f.entry);
+    std::vector<Filed>().swap(filed);
+    open_day_ = day;
+  }
+
   int32_t days_ = 0;
   std::vector<std::string> names_;
-  std::vector<std::vector<AgendaEntry>> buckets_;
+  std::vector<std::vector<Filed>> future_;          // per day
+  int32_t open_day_ = -1;                           // the day whose entries are sorted into kinds
+  std::vector<std::vector<AgendaEntry>> open_;      // that day's entries, by kind
   uint64_t beyond_horizon_ = 0;
 };
 

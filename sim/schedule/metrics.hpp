@@ -16,18 +16,32 @@ struct MetricId {
   uint16_t index = UINT16_MAX;
 };
 
+// How authorities' values make a national one (a national run, sim/run/national.hpp):
+// most metrics are counts and add up; an average is weighted by the metric it is
+// an average over (caseloads by workers, distances by children placed); a
+// maximum is the largest.
+enum class Aggregate : uint8_t { sum, mean, max };
+
 struct MetricInfo {
   std::string name, unit, meaning;
   MetricKind kind;
+  Aggregate aggregate = Aggregate::sum;
+  std::string weight{};  // Aggregate::mean: the metric the average is over
 };
 
 class Metrics {
  public:
   MetricId add(std::string name, std::string unit, std::string meaning, MetricKind kind) {
-    info_.push_back({std::move(name), std::move(unit), std::move(meaning), kind});
+    info_.push_back({std::move(name), std::move(unit), std::move(meaning), kind, Aggregate::sum, {}});
     today_.push_back(0.0);
     return MetricId{static_cast<uint16_t>(info_.size() - 1)};
   }
+  // An average over the units another metric counts (Aggregate::mean), or a maximum.
+  void averaged_over(MetricId m, std::string weight) {
+    info_[m.index].aggregate = Aggregate::mean;
+    info_[m.index].weight = std::move(weight);
+  }
+  void maximum(MetricId m) { info_[m.index].aggregate = Aggregate::max; }
   void set_days(int32_t days) { series_.assign(info_.size(), std::vector<double>(static_cast<size_t>(days), 0.0)); }
 
   void add_to(MetricId m, double v) { today_[m.index] += v; }
@@ -39,10 +53,21 @@ class Metrics {
   // stored) and reset the flows.
   void close_day(int32_t day) {
     for (size_t i = 0; i < info_.size(); ++i) {
-      if (day >= 0) series_[i][static_cast<size_t>(day)] = today_[i];
+      if (last_only_) last_[i] = today_[i];
+      else if (day >= 0) series_[i][static_cast<size_t>(day)] = today_[i];
       if (info_[i].kind == MetricKind::flow) today_[i] = 0.0;
     }
   }
+
+  // A national run's authorities keep no series of their own: the runner reads
+  // each day's values as it closes and adds them into the national series and
+  // the authority's summary (sim/run/national.cpp), saving a series per World.
+  void keep_last_day_only() {
+    series_.clear();
+    last_only_ = true;
+    last_.assign(info_.size(), 0.0);
+  }
+  const std::vector<double>& last_day() const { return last_; }
 
   const std::vector<MetricInfo>& info() const { return info_; }
   const std::vector<double>& series(size_t i) const { return series_[i]; }
@@ -59,6 +84,8 @@ class Metrics {
   std::vector<MetricInfo> info_;
   std::vector<double> today_;
   std::vector<std::vector<double>> series_;
+  bool last_only_ = false;
+  std::vector<double> last_;
 };
 
 }  // namespace sgsim

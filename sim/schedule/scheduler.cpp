@@ -51,19 +51,30 @@ void Scheduler::run_parallel(const DayPlan::Item& item) {
 }
 
 void Scheduler::run_day(int32_t day) {
+  begin_day(day);
+  for (Phase phase : kPhases) run_phase(phase);
+  end_day();
+}
+
+void Scheduler::begin_day(int32_t day) {
   world_.today = day;
   world_.children.begin_day();
   world_.households.begin_day();
   world_.workers.begin_day();
   world_.providers.begin_day();
   world_.care_leavers.begin_day();
-  for (Phase phase : kPhases) {
-    for (const auto& item : plan_.items()) {
-      if (item.phase != phase) continue;
-      if (item.kernel) run_parallel(item);
-      else item.serial(world_);
-    }
+}
+
+void Scheduler::run_phase(Phase phase) {
+  for (const auto& item : plan_.items()) {
+    if (item.phase != phase) continue;
+    if (item.kernel) run_parallel(item);
+    else item.serial(world_);
   }
+}
+
+void Scheduler::end_day() {
+  const int32_t day = world_.today;
   world_.child_days += static_cast<double>(world_.children.active_count());
   const int32_t output_day = day - world_.record_from;
   world_.metrics.close_day(output_day);

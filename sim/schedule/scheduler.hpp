@@ -11,6 +11,11 @@ class Scheduler {
  public:
   Scheduler(const ModuleList& modules, World& world);
   void run_day(int32_t day);
+  // The same day in parts, for a national run that interleaves authorities
+  // (sim/run/national.hpp): begin_day, each phase in order, end_day.
+  void begin_day(int32_t day);
+  void run_phase(Phase phase);
+  void end_day();
 
   static constexpr size_t kGrain = 512;  // ids per parallel chunk
 

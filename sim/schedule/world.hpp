@@ -10,6 +10,7 @@
 #include "sim/schedule/agenda.hpp"
 #include "sim/schedule/events.hpp"
 #include "sim/schedule/metrics.hpp"
+#include "sim/schedule/nation.hpp"
 #include "sim/storage/columns.hpp"
 
 namespace sgsim {
@@ -23,6 +24,10 @@ struct World {
   double scale;  // fraction of the scenario's population simulated (--scale)
   int32_t today = 0;        // internal day: 0 is the first day simulated (burn-in included)
   int32_t record_from = 0;  // the internal day that is output day 0 (start_date)
+  // In a national run, the authorities' shared services and which authority this
+  // World is (sim/schedule/nation.hpp); nullptr in a run of one authority.
+  Nation* nation = nullptr;
+  uint16_t authority = 0;
 
   ColumnTable children{"children"};
   ColumnTable households{"households"};

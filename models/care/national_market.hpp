@@ -1,0 +1,80 @@
+#pragma once
+// The national placement market of a national run (sim/run/national.hpp): the
+// places that authorities buy from one another's areas — independent fostering
+// agencies, private children's homes, supported accommodation, specialist foster
+// carers, and every secure children's home bed — as real places located in
+// authorities, each with its host, grade and what needs it meets. An authority's
+// own places (its share `local_share` of each type) stay in its World; when none
+// fits, it searches this market nearest first: places in its own area, then in
+// the nearest authorities, out to the matching policy's distance limit and then
+// beyond it (EVIDENCE.md PL-1: scarcity drives distance, 000_0a3acfabeaeb94cf.txt
+// §4.6, 002_5db1e8f627105674.txt ¶39, ¶43). Places are taken in the fixed order
+// of the authorities' agencies phases, so a place one authority takes is gone
+// for the next (competition for the same homes), and the result does not depend
+// on threads. Secure beds are one national pool with one waiting list, first
+// come first served across England (EVIDENCE.md: secure welfare beds nationally
+// scarce; 000_0a3acfabeaeb94cf.txt §3.41).
+#include <optional>
+#include <set>
+#include <vector>
+
+#include "models/care/placements.hpp"
+
+namespace sgsim::models {
+
+class Care;
+
+class NationalMarket {
+ public:
+  // Bit set in a provider id that names a place in this market, not a row of
+  // the buyer's own providers table.
+  static constexpr AgentId kExternal = 0x8000'0000u;
+  static bool external(AgentId p) { return p != PlacementMarket::kNoProvider && (p & kExternal) != 0; }
+
+  // Built once, by the first authority that asks (authority 0, while it
+  // initialises): the market share of each type's national supply, placed in
+  // authorities in proportion to children × provision_weight (docs/authorities.md).
+  NationalMarket(const World& first, const PlacementMarket& market);
+
+  // The nearest place of type `t` with room that meets `need` for a child of
+  // authority `buyer` within `max_km`.
+  std::optional<Match> find(const Nation& nation, uint16_t buyer, PlacementType t, const PlacementNeed& need,
+                            double max_km, bool allow_inadequate) const;
+  void occupy(AgentId p);
+  void vacate(AgentId p);
+  uint8_t grade(AgentId p) const { return places_[index(p)].grade; }
+  bool meets_exploitation(AgentId p) const { return places_[index(p)].exploitation; }
+  PlacementType type(AgentId p) const { return places_[index(p)].type; }
+  uint16_t host(AgentId p) const { return places_[index(p)].host; }
+
+  // The national waiting list for secure beds: each authority's Care registers,
+  // and once a day, after every agencies phase, beds go to the longest waiting.
+  void register_care(uint16_t authority, Care* care, World* world);
+  void admit_to_secure();
+
+  // For tests and the docs: places and places taken, by type and host.
+  size_t places(PlacementType t) const;
+  size_t occupied(PlacementType t) const;
+  size_t occupied_in(uint16_t host) const;
+
+ private:
+  struct Place {
+    uint16_t host = 0;
+    PlacementType type{};
+    uint8_t grade = 2;
+    bool disability = false, exploitation = false;
+    uint16_t places = 0, occupied = 0;
+    float within_km = 0;  // from the host area's centre
+  };
+  static size_t index(AgentId p) { return p & ~kExternal; }
+  void reindex(size_t i);
+  const std::vector<uint16_t>& nearest(const Nation& nation, uint16_t buyer) const;
+
+  double area_radius_km_ = 0;
+  std::vector<Place> places_;
+  std::vector<std::array<std::set<uint32_t>, kPlacementTypes>> rooms_;  // [host][type]: places with room
+  mutable std::vector<std::vector<uint16_t>> nearest_;  // per buyer: hosts nearest first (made when first needed)
+  std::vector<std::pair<Care*, World*>> care_;  // per authority
+};
+
+}  // namespace sgsim::models

@@ -1,0 +1,63 @@
+#pragma once
+// A national run (sim/run/national.hpp): one World per local authority, stepped
+// together, day by day. The Nation is what they share: where each authority is,
+// services that span authorities (a national placement market, the national pool
+// of secure beds), and the work those services do once a day after every
+// authority's agencies phase. The engine knows nothing of what the services are;
+// the model's modules create them by name the first time they are asked for
+// (authorities initialise in table order, so that is deterministic) and register
+// their daily work.
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace sgsim {
+
+struct World;
+
+struct AuthorityInfo {
+  std::string code, name, region;
+  double x_km = 0, y_km = 0;               // the centre of the area on a national grid
+  std::map<std::string, double> measures;  // the table's other numeric columns (e.g. provision_weight)
+  double measure(const std::string& key, double fallback) const {
+    auto it = measures.find(key);
+    return it == measures.end() ? fallback : it->second;
+  }
+};
+
+class Nation {
+ public:
+  std::vector<AuthorityInfo> authorities;
+  std::vector<World*> worlds;  // by authority, set once every World exists
+
+  double distance_km(size_t a, size_t b) const {
+    return std::hypot(authorities[a].x_km - authorities[b].x_km, authorities[a].y_km - authorities[b].y_km);
+  }
+
+  // The shared service called `name`, made by `make` the first time.
+  template <class T>
+  T& service(const std::string& name, const std::function<std::unique_ptr<T>()>& make) {
+    auto& slot = services_[name];
+    if (!slot) slot = std::shared_ptr<void>(make().release(), [](void* p) { delete static_cast<T*>(p); });
+    return *static_cast<T*>(slot.get());
+  }
+
+  // Work run once a day, after every authority's agencies phase and before any
+  // accounting, in the order registered.
+  void after_agencies(std::string name, std::function<void(int32_t day)> work) {
+    daily_.push_back({std::move(name), std::move(work)});
+  }
+  void run_after_agencies(int32_t day) const {
+    for (const auto& [name, work] : daily_) work(day);
+  }
+
+ private:
+  std::map<std::string, std::shared_ptr<void>> services_;
+  std::vector<std::pair<std::string, std::function<void(int32_t)>>> daily_;
+};
+
+}  // namespace sgsim
