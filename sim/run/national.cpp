@@ -191,11 +191,10 @@ ReplicateResult run_national_replicate(const Scenario& scenario, const ModelFact
       if (scenario.origins[k].file.rfind("--set ", 0) == 0)
         local.set(scenario.overrides[k].first, scenario.overrides[k].second, scenario.origins[k]);
     sims.push_back(std::make_unique<Simulation>(local, factory, replicate, options, &nation, static_cast<uint16_t>(a)));
+    // At once, so that 152 Worlds' series never exist together.
+    sims.back()->world().metrics.keep_last_day_only();
   }
-  for (auto& s : sims) {
-    nation.worlds.push_back(&s->world());
-    s->world().metrics.keep_last_day_only();
-  }
+  for (auto& s : sims) nation.worlds.push_back(&s->world());
   // National series and each authority's window totals, added up day by day.
   model->registry.apply(scenario.overrides);
   const auto days = static_cast<size_t>(model->run.days);
