@@ -97,6 +97,16 @@ std::optional<Match> NationalMarket::find(const Nation& nation, uint16_t buyer, 
   return best;
 }
 
+void NationalMarket::load(StateIn& ar) {
+  ar(places_);
+  for (auto& host : rooms_)
+    for (auto& rooms : host) rooms.clear();
+  for (size_t i = 0; i < places_.size(); ++i) {
+    if (places_[i].host >= rooms_.size()) throw std::runtime_error("national market: a place in no authority");
+    reindex(i);
+  }
+}
+
 void NationalMarket::occupy(AgentId p) {
   Place& pl = places_[index(p)];
   if (pl.occupied >= pl.places) throw std::logic_error("national market: place over-filled");

@@ -52,6 +52,11 @@ class NationalMarket {
   void register_care(uint16_t authority, Care* care, World* world);
   void admit_to_secure();
 
+  // Checkpoints: every place and how full it is (the rooms index is rebuilt; the
+  // authorities' Care modules register again as they are built).
+  void save(StateOut& ar) const { ar(places_); }
+  void load(StateIn& ar);
+
   // For tests and the docs: places and places taken, by type and host.
   size_t places(PlacementType t) const;
   size_t occupied(PlacementType t) const;
@@ -65,6 +70,7 @@ class NationalMarket {
     bool disability = false, exploitation = false;
     uint16_t places = 0, occupied = 0;
     float within_km = 0;  // from the host area's centre
+    SGSIM_STATE(host, type, grade, disability, exploitation, places, occupied, within_km)
   };
   static size_t index(AgentId p) { return p & ~kExternal; }
   void reindex(size_t i);

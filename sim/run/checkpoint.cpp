@@ -90,6 +90,11 @@ CheckpointHeader open_header(const std::string& path, std::ifstream& in, uint64_
 }  // namespace
 
 void write_checkpoint(const std::string& path, const CheckpointHeader& header, const Simulation& sim) {
+  write_checkpoint(path, header, [&sim](StateOut& ar) { sim.save(ar); });
+}
+
+void write_checkpoint(const std::string& path, const CheckpointHeader& header,
+                      const std::function<void(StateOut&)>& save) {
   const fs::path final_path(path);
   const fs::path temp = final_path.parent_path() / fmt::format(".{}.partial-{}", final_path.filename().string(), getpid());
   {
@@ -108,7 +113,7 @@ void write_checkpoint(const std::string& path, const CheckpointHeader& header, c
     std::ostream state(&hashing);
     {
       StateOut ar(state);
-      sim.save(ar);
+      save(ar);
     }
     state.flush();
     const uint64_t trailer[2] = {hashing.hash(), kEndMark};
@@ -145,13 +150,17 @@ CheckpointHeader read_checkpoint_header(const std::string& path) {
 }
 
 void load_checkpoint(const std::string& path, Simulation& sim) {
+  load_checkpoint(path, [&sim](StateIn& ar) { sim.load(ar); });
+}
+
+void load_checkpoint(const std::string& path, const std::function<void(StateIn&)>& load) {
   read_checkpoint_header(path);  // the whole file checked before any of it is used
   std::ifstream in;
   uint64_t n = 0;
   open_header(path, in, &n);
   try {
     StateIn ar(in);
-    sim.load(ar);
+    load(ar);
   } catch (const std::exception& e) {
     throw CheckpointError(fmt::format("{}: its state does not fit this run ({})", path, e.what()));
   }

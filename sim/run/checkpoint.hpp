@@ -15,6 +15,7 @@
 // checkpoint, was written by another build, is cut short or fails its checksum,
 // or belongs to another run, is refused with CheckpointError saying which.
 #include <cstdint>
+#include <functional>
 #include <stdexcept>
 #include <string>
 
@@ -38,6 +39,10 @@ struct CheckpointHeader {
 
 // Writes `sim`'s state to `path` atomically (throws std::runtime_error if it cannot).
 void write_checkpoint(const std::string& path, const CheckpointHeader& header, const Simulation& sim);
+// The same for any state: `save` writes it (a national run: every authority and
+// the national services).
+void write_checkpoint(const std::string& path, const CheckpointHeader& header,
+                      const std::function<void(StateOut&)>& save);
 
 // The header of the checkpoint at `path`, after checking the whole file: magic,
 // format, version, length and checksum. Throws CheckpointError naming what is wrong.
@@ -46,5 +51,6 @@ CheckpointHeader read_checkpoint_header(const std::string& path);
 // Loads the state at `path` into `sim`, which must be built from the same
 // scenario, seed, replicate and options (the caller checks the fingerprint).
 void load_checkpoint(const std::string& path, Simulation& sim);
+void load_checkpoint(const std::string& path, const std::function<void(StateIn&)>& load);
 
 }  // namespace sgsim

@@ -1,6 +1,7 @@
 #include "sim/run/national.hpp"
 
 #include "sim/output/run_file.hpp"
+#include "sim/run/checkpoint.hpp"
 
 #include <csv.h>
 #include <fmt/format.h>
@@ -8,6 +9,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -170,8 +172,6 @@ ReplicateResult run_national_replicate(const Scenario& scenario, const ModelFact
     throw ScenarioError({scenario.authorities, 0, 0},
                         "a national run keeps national and per-authority series; the event log, traces and branches "
                         "are for a run of one authority (drop `authorities:` or --events)");
-  if (options.checkpoint)
-    throw ScenarioError({scenario.authorities, 0, 0}, "checkpoints are not yet written for national runs");
   const auto started = std::chrono::steady_clock::now();
   const auto model = bind_model(factory);
   const AuthorityTable table = load_authority_table(scenario.authorities, model->registry);
@@ -211,6 +211,27 @@ ReplicateResult run_national_replicate(const Scenario& scenario, const ModelFact
   std::vector<std::vector<double>> in_window(sims.size(), std::vector<double>(metric_count, 0.0));
 
   const size_t n = sims.size();
+
+  // Checkpoints (sim/run/checkpoint.hpp): every authority's state, the national
+  // services', and the national series and window totals so far.
+  auto save = [&](StateOut& ar) {
+    ar(n);
+    for (const auto& s : sims) s->save(ar);
+    nation.save(ar);
+    ar(r.series, in_window);
+  };
+  auto load = [&](StateIn& ar) {
+    size_t saved = 0;
+    ar(saved);
+    if (saved != n) throw std::runtime_error(fmt::format("{} authorities, not {}", saved, n));
+    for (auto& s : sims) s->load(ar);
+    nation.load(ar);
+    ar(r.series, in_window);
+  };
+  const CheckpointPlan* ck = options.checkpoint ? &*options.checkpoint : nullptr;
+  if (ck && std::filesystem::exists(ck->path) && read_checkpoint_header(ck->path).fingerprint == ck->fingerprint)
+    load_checkpoint(ck->path, load);  // this run was under way: carry on from its last checkpoint
+
   while (!sims.front()->done()) {
     if (options.cancel && options.cancel->load(std::memory_order_relaxed)) throw Cancelled();
     const int32_t day = sims.front()->day();
@@ -246,6 +267,9 @@ ReplicateResult run_national_replicate(const Scenario& scenario, const ModelFact
         r.series[m][d] = info[m].aggregate == Aggregate::mean ? (weights > 0 ? total / weights : 0.0) : total;
       }
     }
+    const int32_t next = sims.front()->day();
+    if (ck && ck->every > 0 && next % ck->every == 0 && !sims.front()->done())
+      write_checkpoint(ck->path, {"", ck->command, ck->fingerprint, ck->scenario, replicate, next}, save);
     if (options.progress) {
       Progress p;
       p.replicate = replicate;

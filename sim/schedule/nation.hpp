@@ -12,8 +12,11 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "sim/storage/state_archive.hpp"
 
 namespace sgsim {
 
@@ -38,12 +41,38 @@ class Nation {
     return std::hypot(authorities[a].x_km - authorities[b].x_km, authorities[a].y_km - authorities[b].y_km);
   }
 
-  // The shared service called `name`, made by `make` the first time.
+  // The shared service called `name`, made by `make` the first time. A service
+  // has save/load like a module's, for checkpoints of a national run.
   template <class T>
   T& service(const std::string& name, const std::function<std::unique_ptr<T>()>& make) {
     auto& slot = services_[name];
-    if (!slot) slot = std::shared_ptr<void>(make().release(), [](void* p) { delete static_cast<T*>(p); });
-    return *static_cast<T*>(slot.get());
+    if (!slot.object) {
+      slot.object = std::shared_ptr<void>(make().release(), [](void* p) { delete static_cast<T*>(p); });
+      T* t = static_cast<T*>(slot.object.get());
+      slot.save = [t](StateOut& ar) { t->save(ar); };
+      slot.load = [t](StateIn& ar) { t->load(ar); };
+    }
+    return *static_cast<T*>(slot.object.get());
+  }
+
+  // Checkpoints: every service's state, by name.
+  void save(StateOut& ar) const {
+    ar(services_.size());
+    for (const auto& [name, slot] : services_) {
+      ar(name);
+      slot.save(ar);
+    }
+  }
+  void load(StateIn& ar) {
+    size_t n = 0;
+    ar(n);
+    if (n != services_.size()) throw std::runtime_error("the checkpoint has another set of national services");
+    for (auto& [name, slot] : services_) {
+      std::string saved;
+      ar(saved);
+      if (saved != name) throw std::runtime_error("the checkpoint has national service " + saved + ", not " + name);
+      slot.load(ar);
+    }
   }
 
   // Work run once a day, after every authority's agencies phase and before any
@@ -56,7 +85,12 @@ class Nation {
   }
 
  private:
-  std::map<std::string, std::shared_ptr<void>> services_;
+  struct Slot {
+    std::shared_ptr<void> object;
+    std::function<void(StateOut&)> save;
+    std::function<void(StateIn&)> load;
+  };
+  std::map<std::string, Slot> services_;
   std::vector<std::pair<std::string, std::function<void(int32_t)>>> daily_;
 };
 

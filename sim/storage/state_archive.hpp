@@ -9,6 +9,7 @@
 // free `serialize` next to them; `SGSIM_STATE(x, y, z)` writes that method.
 #include <cereal/archives/binary.hpp>
 #include <cereal/types/array.hpp>
+#include <cereal/types/common.hpp>  // enums
 #include <cereal/types/deque.hpp>
 #include <cereal/types/map.hpp>
 #include <cereal/types/optional.hpp>

@@ -8,9 +8,12 @@
 #include <tbb/global_control.h>
 
 #include <algorithm>
+#include <atomic>
+#include <filesystem>
 #include <string>
 
 #include "sim/output/run_file.hpp"
+#include "sim/run/checkpoint.hpp"
 #include "sim/run/national.hpp"
 #include "tests/models/model_fixture.hpp"
 
@@ -150,4 +153,36 @@ TEST(National, SecureBedsAreOneNationalPoolNeverOverFilled) {
   int authorities_admitted = 0;
   for (const auto& row : r.authority_summaries) authorities_admitted += row[admitted] > 0;
   EXPECT_GE(authorities_admitted, 2) << "beds go to more than one authority's children";
+}
+
+// A national run stopped part-way and resumed from its last checkpoint is the
+// uninterrupted run: every authority's state, the market's places and the
+// national totals so far are all in the checkpoint.
+TEST(National, StoppedAndResumedFromACheckpointIsTheUninterruptedRun) {
+  const Scenario sc = national();
+  const ReplicateResult whole = run(sc);
+  const std::string path = ::testing::TempDir() + "national.ck";
+  std::filesystem::remove(path);
+  RunOptions o;
+  o.checkpoint = CheckpointPlan{path, 50, "", "national-test", 0};
+  std::atomic<bool> stop{false};
+  o.cancel = &stop;
+  o.progress = [&](const Progress& p) {
+    if (p.day >= 100) stop = true;  // killed on output day 100; the last checkpoint is older
+  };
+  EXPECT_THROW(run_replicate(sc, models::make_modules, 0, o), Cancelled);
+  ASSERT_TRUE(std::filesystem::exists(path));
+  const int32_t from = read_checkpoint_header(path).day;
+  EXPECT_LT(from, 180 + 100) << "resumes from before the stop";
+  EXPECT_GT(from, 180) << "from a checkpoint after the start date";
+  o.cancel = nullptr;
+  int days_simulated = 0;
+  o.progress = [&](const Progress&) { ++days_simulated; };
+  const ReplicateResult resumed = run_replicate(sc, models::make_modules, 0, o);
+  EXPECT_EQ(days_simulated, 180 + 365 - from) << "the resumed run starts at its checkpoint, not at day 0";
+  EXPECT_EQ(whole.series, resumed.series);
+  EXPECT_EQ(whole.authority_summaries, resumed.authority_summaries);
+  // The check can fail: another replicate's run differs.
+  EXPECT_NE(whole.series, run_replicate(sc, models::make_modules, 1, RunOptions{}).series);
+  std::filesystem::remove(path);
 }
