@@ -211,6 +211,7 @@ ReplicateResult run_national_replicate(const Scenario& scenario, const ModelFact
   std::vector<std::vector<double>> in_window(sims.size(), std::vector<double>(metric_count, 0.0));
 
   const size_t n = sims.size();
+  const std::vector<size_t> agencies_items = sims.front()->items(Phase::agencies);  // the same for every authority
 
   // Checkpoints (sim/run/checkpoint.hpp): every authority's state, the national
   // services', and the national series and window totals so far.
@@ -241,7 +242,16 @@ ReplicateResult run_national_replicate(const Scenario& scenario, const ModelFact
       sims[a]->begin_day();
       for (Phase p : {Phase::arrivals, Phase::households, Phase::children}) sims[a]->run_phase(p);
     });
-    for (auto& s : sims) s->run_phase(Phase::agencies);  // in table order: national services see a fixed order
+    // Agencies, item by item: work that touches only its own World for every
+    // authority at once; work that may reach a national service (care's matching
+    // and whatever can lead to it) one authority after another in table order,
+    // so that national services see a fixed order.
+    for (size_t k : agencies_items) {
+      if (sims.front()->own_world(k))
+        tbb::parallel_for(size_t{0}, n, size_t{1}, [&](size_t a) { sims[a]->run_item(k); });
+      else
+        for (auto& s : sims) s->run_item(k);
+    }
     nation.run_after_agencies(day);
     tbb::parallel_for(size_t{0}, n, size_t{1}, [&](size_t a) {
       sims[a]->run_phase(Phase::accounting);

@@ -6,8 +6,10 @@
 // secure beds. Each day:
 //   1. every authority's arrivals, households and children phases, authorities in
 //      parallel (each World is independent until its agencies phase);
-//   2. every authority's agencies phase, one authority after another in table
-//      order, so that national services see requests in a fixed order;
+//   2. every authority's agencies phase, item by item: an item that touches
+//      only its own World (DayPlan::serial_own_world) for every authority at
+//      once, any other one authority after another in table order, so that
+//      national services see requests in a fixed order;
 //   3. the national services' daily work (a secure bed to the longest waiting);
 //   4. every authority's accounting, in parallel.
 // The national series is the sum over authorities (an average is weighted by

@@ -73,6 +73,19 @@ void Scheduler::run_phase(Phase phase) {
   }
 }
 
+std::vector<size_t> Scheduler::items(Phase phase) const {
+  std::vector<size_t> out;
+  for (size_t k = 0; k < plan_.items().size(); ++k)
+    if (plan_.items()[k].phase == phase) out.push_back(k);
+  return out;
+}
+
+void Scheduler::run_item(size_t k) {
+  const auto& it = plan_.items()[k];
+  if (it.kernel) run_parallel(it);
+  else it.serial(world_);
+}
+
 void Scheduler::end_day() {
   const int32_t day = world_.today;
   world_.child_days += static_cast<double>(world_.children.active_count());
