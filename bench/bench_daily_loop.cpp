@@ -2,6 +2,7 @@
 //
 //   ./build/bench/sgsim_bench                       # all cases
 //   ./build/bench/sgsim_bench --benchmark_filter=Local
+//   ./build/bench/sgsim_bench --benchmark_filter=National   # England as 152 authorities
 //
 // Reported counters: child_days_per_s (simulated child-days per wall second for one
 // replicate), bytes_per_child (agent columns at the end of the run, per child ever
@@ -48,16 +49,37 @@ void run_case(benchmark::State& state, const char* file, double scale, int64_t d
   state.counters["peak_rss_MB"] = peak_rss_mb();
 }
 
+// A national run (sim/run/national.hpp): one World per authority of the bundled
+// table, through run_replicate as `sgsim run` does.
+void run_national(benchmark::State& state, double scale, int64_t days) {
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<size_t>(state.range(0)));
+  auto model = bind_model(models::make_modules);
+  Scenario sc = load_scenario(std::string(SGSIM_SOURCE_DIR) + "/scenarios/england/national.yaml", model->registry);
+  apply_override(sc, "run.days=" + std::to_string(days), model->registry);
+  apply_override(sc, "run.burn_in_days=0", model->registry);
+  RunOptions opt;
+  opt.scale = scale;
+  double child_days = 0;
+  for (auto _ : state) child_days += run_replicate(sc, models::make_modules, 0, opt).child_days;
+  state.counters["child_days_per_s"] = benchmark::Counter(child_days, benchmark::Counter::kIsRate);
+  state.counters["peak_rss_MB"] = peak_rss_mb();
+}
+
 // The local baseline: about 150,000 children for five years, one replicate.
 void Local5Years(benchmark::State& s) { run_case(s, "scenarios/local/metropolitan.yaml", 1.0, 1826); }
 // The same as the scenario runs it: a three-year burn-in, then five years.
 void LocalWithBurnIn(benchmark::State& s) { run_case(s, "scenarios/local/metropolitan.yaml", 1.0, -1); }
 // England at 10% for ten years: the national path at a size CI can afford.
 void England10pc10Years(benchmark::State& s) { run_case(s, "scenarios/england.yaml", 0.1, 3652); }
+// England as its 152 authorities, at 1% and at 10%, for ten years.
+void National1pc10Years(benchmark::State& s) { run_national(s, 0.01, 3652); }
+void National10pc10Years(benchmark::State& s) { run_national(s, 0.1, 3652); }
 
 }  // namespace
 
 BENCHMARK(Local5Years)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(LocalWithBurnIn)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(England10pc10Years)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+BENCHMARK(National1pc10Years)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+BENCHMARK(National10pc10Years)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 BENCHMARK_MAIN();
