@@ -31,6 +31,8 @@ Layout (schema ``sgsim-run/1``)::
     /scenarios/<name>/summary/child_days      [replicate]  child-days simulated
     /scenarios/<name>/summary/wall_seconds    [replicate]  run time (differs between runs)
     /scenarios/<name>/events                  the event log, only with --events
+    /scenarios/<name>/authorities/            a national run: code, name, region, x_km, y_km,
+                                              summary/<metric> [replicate x authority]
 
 Use::
 
@@ -45,6 +47,7 @@ Use::
 or from the shell, a table of the summaries (mean over replicates)::
 
     python3 -m analysis.runfile out.h5
+    python3 -m analysis.runfile national.h5 --authorities cla_open,caseload_mean
 """
 
 from __future__ import annotations
@@ -240,6 +243,28 @@ class RunFile:
         child_days and wall_seconds."""
         return np.asarray(self._dataset(scenario, "summary", metric)[()], dtype=np.float64).reshape(-1)
 
+    def authorities(self, scenario: str) -> dict:
+        """A national run's authorities (docs/authorities.md): arrays code, name,
+        region, x_km, y_km, one entry per authority in table order."""
+        g = self._group(scenario)
+        if "authorities" not in g:
+            raise RunFileError(f"{self.path}: scenario '{scenario}' is not a national run (no authorities group)")
+        a = g["authorities"]
+        out = {k: np.array([_py(x) for x in a[k][()]]) for k in ("code", "name", "region")}
+        out.update({k: np.asarray(a[k][()], dtype=np.float64) for k in ("x_km", "y_km")})
+        return out
+
+    def authority_summary(self, scenario: str, metric: str) -> np.ndarray:
+        """Each authority's summary of a metric over the measurement window, as
+        summary(): float64 array [replicate x authority]."""
+        g = self._group(scenario)
+        if "authorities" not in g:
+            raise RunFileError(f"{self.path}: scenario '{scenario}' is not a national run (no authorities group)")
+        s = g["authorities"]["summary"]
+        if metric not in s:
+            raise RunFileError(f"{self.path}: scenario '{scenario}' has no metric '{metric}'")
+        return np.asarray(s[metric][()], dtype=np.float64)
+
     def summary_unit(self, scenario: str, metric: str) -> str:
         return str(_py(self._dataset(scenario, "summary", metric).attrs.get("unit", "")))
 
@@ -342,6 +367,31 @@ def _fmt(x: float) -> str:
     return f"{x:,.2f}" if abs(x) < 100 else f"{x:,.1f}"
 
 
+def _print_authorities(run: RunFile, scenario: str, metrics: list) -> None:
+    """One row per authority: its metrics (mean over replicates) and, for a
+    count other than population, the rate per 10,000 children."""
+    who = run.authorities(scenario)
+    pop = run.authority_summary(scenario, "population").mean(axis=0)
+    cols, values = [], []
+    units = {m.name: m.summary_unit for m in run.metrics(scenario)}
+    for m in metrics:
+        v = run.authority_summary(scenario, m).mean(axis=0)
+        cols.append(m)
+        values.append([_fmt(x) for x in v])
+        rate = m != "population" and units.get(m, "").split(" ")[0] in ("children", "events", "referrals", "contacts")
+        if rate:
+            cols.append(f"{m} per 10k")
+            values.append([_fmt(x / p * 1e4) if p > 0 else "-" for x, p in zip(v, pop)])
+    head = ["code", "name", "region"] + cols
+    rows = [[str(who["code"][i]), str(who["name"][i]), str(who["region"][i])] + [c[i] for c in values]
+            for i in range(len(who["code"]))]
+    widths = [max(len(r[k]) for r in rows + [head]) for k in range(len(head))]
+    print(f"\n{scenario}: {len(rows)} authorities")
+    print("  ".join(h.ljust(w) if k < 3 else h.rjust(w) for k, (h, w) in enumerate(zip(head, widths))))
+    for r in rows:
+        print("  ".join(x.ljust(w) if k < 3 else x.rjust(w) for k, (x, w) in enumerate(zip(r, widths))))
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(
         prog="python3 -m analysis.runfile",
@@ -352,6 +402,8 @@ def main(argv=None) -> int:
     p.add_argument("file", help="an sgsim run file (HDF5)")
     p.add_argument("-s", "--scenario", action="append", help="only this scenario (repeatable)")
     p.add_argument("--allow-incomplete", action="store_true", help="read a file from a run that did not finish")
+    p.add_argument("--authorities", metavar="M1,M2", help="a national run: one row per authority with these metrics "
+                   "(mean over replicates, and per 10,000 children for counts) instead of the summary table")
     a = p.parse_args(argv)
     try:
         with warnings.catch_warnings():
@@ -375,6 +427,14 @@ def main(argv=None) -> int:
         except RunFileError as e:
             print(f"analysis.runfile: error: {e}", file=sys.stderr)
             return 1
+        if a.authorities:
+            try:
+                for s in names:
+                    _print_authorities(run, s, [m for m in a.authorities.split(",") if m])
+            except RunFileError as e:
+                print(f"analysis.runfile: error: {e}", file=sys.stderr)
+                return 1
+            return 0 if run.complete else 1
         rows = []
         for s in names:
             sa = run.scenario_attrs(s)

@@ -23,3 +23,6 @@ with h5py.File(sys.argv[1], "r") as f:
     assert 0.9 * 120000 < pop < 1.1 * 120000, pop
     print(f"ok - 152 authorities, {pop:.0f} children (1% of England), national sums are the authorities' sums")
 PY
+# The analysis tools read the authorities: one row each.
+rows=$(cd "$root" && /usr/bin/python3 -m analysis.runfile "$tmp/n.h5" --authorities cla_open,caseload_mean | grep -c '^A[0-9]')
+[ "$rows" -eq 152 ] && echo "ok - analysis.runfile --authorities prints 152 rows" || { echo "not ok - $rows rows"; exit 1; }
