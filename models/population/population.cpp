@@ -136,11 +136,27 @@ void Population::remove_household(World& w, AgentId hh) {
   w.households.deactivate(hh);
 }
 
+// Rows are never reused (a child's id keys its draws), so the tables end the run
+// holding every child and household that was ever in the area: the starting
+// population plus every birth and arrival. Room for that many is made at once,
+// so the columns are not doubled as they grow (DESIGN.md §9 memory goal).
+void Population::reserve_rows(World& w, double children) const {
+  constexpr double kMargin = 1.05;  // storage only: a run that outgrows it reallocates, nothing changes
+  const double years = static_cast<double>(w.calendar.days()) / kDaysPerYear;
+  const double births = p_.births_per_10k / 1e4 * children * years;
+  const double movers = p_.in_migration_per_10k / 1e4 * children * years;
+  const double households = children / mean_household_children() + births * p_.first_birth_share +
+                            movers / mean_household_children();
+  w.children.reserve(static_cast<size_t>(kMargin * (children + births + movers)) + 64);
+  w.households.reserve(static_cast<size_t>(kMargin * households) + 64);
+}
+
 void Population::initialise(World& w) {
   decile_weights_ = p_.deprivation_deciles;
   for (size_t k = 0; k < decile_weights_.size(); ++k)  // decile d = k + 1
     decile_weights_[k] *= std::exp(p_.deprivation_skew * (4.5 - static_cast<double>(k)) / 4.5);
   const auto target = static_cast<size_t>(std::llround(static_cast<double>(p_.children) * w.scale));
+  reserve_rows(w, static_cast<double>(target));
   // Ages are uniform over 0-17: single-year cohorts in England differ by a few per cent.
   const double max_age_days = kAdultAge * kDaysPerYear;
   size_t made = 0;

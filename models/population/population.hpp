@@ -63,6 +63,7 @@ class Population final : public Module {
   void file_household_move(World& w, AgentId hh, Draws& d);
   void arrivals(World& w);
   double mean_household_children() const;
+  void reserve_rows(World& w, double children) const;
 
   Params p_;
   PopulationColumns cols_;

@@ -5,6 +5,7 @@
 // a day's work is then proportional to what happens, not to the population.
 #include <algorithm>
 #include <compare>
+#include <stdexcept>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -40,6 +41,7 @@ class Agenda {
 
   // Kinds must all be registered before set_horizon().
   AgendaKind add_kind(std::string name) {
+    if (names_.size() > UINT8_MAX) throw std::logic_error("agenda: more than 256 kinds");
     names_.push_back(std::move(name));
     return AgendaKind{static_cast<uint16_t>(names_.size() - 1)};
   }
@@ -53,8 +55,13 @@ class Agenda {
       ++beyond_horizon_;
       return;
     }
-    if (day == open_day_) open_[kind.index].push_back({id, payload});
-    else future_[static_cast<size_t>(day)].push_back({kind.index, {id, payload}});
+    if (day == open_day_) {
+      open_[kind.index].push_back({id, payload});
+    } else {
+      Day& d = future_[static_cast<size_t>(day)];
+      d.entries.push_back({id, payload});
+      d.kinds.push_back(static_cast<uint8_t>(kind.index));
+    }
   }
 
   // Today's entries of one kind, in the order filed (deterministic: filing only
@@ -72,12 +79,12 @@ class Agenda {
       for (auto& v : open_) v.clear();
       open_day_ = -1;
     }
-    std::vector<Filed>().swap(future_[static_cast<size_t>(day)]);
+    future_[static_cast<size_t>(day)] = Day{};
   }
   uint64_t beyond_horizon() const { return beyond_horizon_; }
   size_t pending() const {
     size_t n = 0;
-    for (const auto& b : future_) n += b.size();
+    for (const auto& b : future_) n += b.entries.size();
     for (const auto& b : open_) n += b.size();
     return n;
   }
@@ -96,26 +103,27 @@ class Agenda {
   }
 
  private:
-  // An entry filed for a day not yet open: which kind, and the entry. One list
-  // per day rather than one per day and kind keeps a long run's empty lists to
-  // one per day (a national run has a World per authority).
-  struct Filed {
-    uint16_t kind;
-    AgendaEntry entry;
-    SGSIM_STATE(kind, entry)
+  // The entries filed for a day not yet open, in filing order, and each one's
+  // kind beside it (a byte each, rather than a list per day and kind: a long
+  // run's empty lists would be one per day and kind, and a national run has a
+  // World per authority).
+  struct Day {
+    std::vector<AgendaEntry> entries;
+    std::vector<uint8_t> kinds;
+    SGSIM_STATE(entries, kinds)
   };
   void open(int32_t day) {
     if (day == open_day_) return;
     for (auto& v : open_) v.clear();
-    auto& filed = future_[static_cast<size_t>(day)];
-    for (const Filed& f : filed) open_[f.kind].push_back(f.entry);
-    std::vector<Filed>().swap(filed);
+    Day& d = future_[static_cast<size_t>(day)];
+    for (size_t i = 0; i < d.entries.size(); ++i) open_[d.kinds[i]].push_back(d.entries[i]);
+    d = Day{};
     open_day_ = day;
   }
 
   int32_t days_ = 0;
   std::vector<std::string> names_;
-  std::vector<std::vector<Filed>> future_;          // per day
+  std::vector<Day> future_;                         // per day
   int32_t open_day_ = -1;                           // the day whose entries are sorted into kinds
   std::vector<std::vector<AgendaEntry>> open_;      // that day's entries, by kind
   uint64_t beyond_horizon_ = 0;

@@ -2,6 +2,7 @@
 // Column storage for agents (DESIGN.md §3 principle 3): one contiguous array per
 // attribute, rows addressed by a stable id that is never reused, so that random
 // draws keyed by id stay attached to the same agent for the whole run.
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <stdexcept>
@@ -32,6 +33,7 @@ class ColumnTable {
   Col<T> add(std::string name, std::string unit, std::string meaning, T initial = T{}) {
     auto c = std::make_unique<Column<T>>();
     c->initial = initial;
+    c->data.reserve(reserved_);
     c->data.assign(rows_, initial);
     c->info = {std::move(name), type_name<T>(), std::move(unit), std::move(meaning)};
     columns_.push_back(std::move(c));
@@ -56,6 +58,16 @@ class ColumnTable {
         return Col<T>{static_cast<uint32_t>(i)};
       }
     throw std::logic_error("no column " + name + " in " + name_);
+  }
+
+  // Room for `n` rows in every column, so that a table that grows a row at a
+  // time to about n rows is allocated once instead of doubling (a doubled
+  // column holds up to twice the rows it needs; at national scale that is
+  // gigabytes). Columns declared later get the same room.
+  void reserve(size_t n) {
+    reserved_ = std::max(reserved_, n);
+    for (auto& c : columns_) c->reserve(reserved_);
+    active_.reserve(reserved_);
   }
 
   // Append `n` rows (all active, every column at its initial value); returns the first id.
@@ -120,6 +132,7 @@ class ColumnTable {
   struct ColumnBase {
     virtual ~ColumnBase() = default;
     virtual void resize(size_t n) = 0;
+    virtual void reserve(size_t n) = 0;
     virtual size_t bytes() const = 0;
     virtual void save(StateOut&) const = 0;
     virtual void load(StateIn&) = 0;
@@ -130,6 +143,7 @@ class ColumnTable {
     std::vector<T> data;
     T initial{};
     void resize(size_t n) override { data.resize(n, initial); }
+    void reserve(size_t n) override { data.reserve(n); }
     size_t bytes() const override { return data.capacity() * sizeof(T); }
     void save(StateOut& ar) const override { ar(info.name, data); }
     void load(StateIn& ar) override {
@@ -152,6 +166,7 @@ class ColumnTable {
 
   std::string name_;
   size_t rows_ = 0;
+  size_t reserved_ = 0;
   size_t active_count_ = 0;
   std::vector<std::unique_ptr<ColumnBase>> columns_;
   std::vector<uint8_t> active_;
