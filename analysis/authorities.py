@@ -85,11 +85,11 @@ NEED_LARGE = -0.4          # ASSUMPTION: shire counties look after fewer childre
 NEED_INNER_LONDON = 0.6    # ASSUMPTION: inner London boroughs above the London mean ...
 NEED_OUTER_LONDON = -0.6   # ... outer boroughs below it
 
-# --- Deprivation tilt ---------------------------------------------------------------
-TILT_CORRELATION = 0.7     # ASSUMPTION: with the care rate (intervention rates follow deprivation:
+# --- Deprivation skew ---------------------------------------------------------------
+SKEW_CORRELATION = 0.7     # ASSUMPTION: with the care rate (intervention rates follow deprivation:
                            # Bywaters et al. 2020, Child Welfare Inequalities Project)
-TILT_SD = 0.5              # ASSUMPTION: spread of the tilt; 0 = the national mix of deciles
-TILT_LIMIT = 1.5           # the tilt is clipped to [-1.5, 1.5]
+SKEW_SD = 0.5              # ASSUMPTION: spread of the skew; 0 = the national mix of deciles
+SKEW_LIMIT = 1.5           # the skew is clipped to [-1.5, 1.5]
 
 # --- Workforce -------------------------------------------------------------------------
 POSTS_ENGLAND = 22.0       # per 10,000 children; registry default workforce.posts_per_10k (DfE workforce 2024)
@@ -199,14 +199,14 @@ def generate():
     m = solve_median(n, CARE_MIN, CARE_MAX, weighted, CARE_ENGLAND)
     care = np.round(spread(n, CARE_MIN, m, CARE_MAX)[order]).astype(int)
 
-    # Deprivation tilt: correlation TILT_CORRELATION with the care rate (the noise has
+    # Deprivation skew: correlation SKEW_CORRELATION with the care rate (the noise has
     # the care rate regressed out, so the correlation is exact before rounding and clipping).
     score = (care - care.mean()) / care.std()
     noise = rng.normal(size=n)
     noise -= noise.mean() + np.dot(noise, score) / n * score
     noise /= noise.std()
-    tilt = TILT_SD * (TILT_CORRELATION * score + math.sqrt(1 - TILT_CORRELATION ** 2) * noise)
-    tilt = np.clip(tilt - np.average(tilt, weights=children), -TILT_LIMIT, TILT_LIMIT).round(2)
+    skew = SKEW_SD * (SKEW_CORRELATION * score + math.sqrt(1 - SKEW_CORRELATION ** 2) * noise)
+    skew = np.clip(skew - np.average(skew, weights=children), -SKEW_LIMIT, SKEW_LIMIT).round(2)
 
     # Workforce: a target caseload per authority, and the posts that would give it.
     caseload = rng.permutation(spread(n, *CASELOAD)).round(1)
@@ -225,7 +225,7 @@ def generate():
     for i in range(n):
         rows.append([f"A{i + 1:03d}", names[i], regions[i], f"{xy[i, 0]:.1f}", f"{xy[i, 1]:.1f}",
                      f"{prov[i]:.2f}", str(care[i]), f"{caseload[i]:.1f}", str(children[i]),
-                     f"{tilt[i]:.2f}", str(care[i]), f"{posts[i]:.1f}", f"{referral[i]:.3f}"])
+                     f"{skew[i]:.2f}", str(care[i]), f"{posts[i]:.1f}", f"{referral[i]:.3f}"])
     return rows
 
 
@@ -269,7 +269,7 @@ def check(path):
         print(f"- children looked after at the start: {np.sum(c * kids) / 1e4:,.0f} "
               f"({np.sum(c * kids) / kids.sum():.1f} per 10,000)")
         if "population.deprivation_skew" in val:
-            print(f"- correlation of deprivation tilt with care rate: "
+            print(f"- correlation of deprivation skew with care rate: "
                   f"{np.corrcoef(val['population.deprivation_skew'], c)[0, 1]:.2f}")
     if "workforce.posts_per_10k" in val:
         p = val["workforce.posts_per_10k"]

@@ -906,11 +906,7 @@ void Care::accounting(World& w) {
 
 void Care::initialise(World& w) {
   market_.initialise(w);
-  if (NationalMarket* nm = market_.national()) {
-    nm->register_care(w.authority, this, &w);
-    // Once, for every authority: the national waiting list for secure beds.
-    if (w.authority == 0) w.nation->after_agencies("care.national_secure_beds", [nm](int32_t) { nm->admit_to_secure(); });
-  }
+  if (NationalMarket* nm = market_.national()) nm->register_care(w.authority, this, &w);
   commissioning_.initialise(w);
   // The first day's stock at its published level and ages, drawn towards the
   // children whose true hazard is highest within each age band.

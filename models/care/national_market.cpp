@@ -53,6 +53,8 @@ NationalMarket::NationalMarket(const World& first, const PlacementMarket& market
       made += k;
     }
   }
+  // Once a day, after every authority's agencies phase: the national waiting list.
+  first.nation->after_agencies("care.national_secure_beds", [this](int32_t) { admit_to_secure(); });
 }
 
 void NationalMarket::reindex(size_t i) {

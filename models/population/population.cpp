@@ -33,7 +33,7 @@ void Population::declare_parameters(ParamDeclarer& d) {
   d.real(p_.deprivation_skew,
          {"deprivation_skew", "log weight ratio", 0.0, -3.0, 3.0,
           "skews households towards the most deprived deciles (> 0) or the least (< 0): decile d's weight is "
-          "multiplied by exp(tilt * (5.5 - d) / 4.5), so at tilt 1 decile 1 weighs e^2 times decile 10",
+          "multiplied by exp(skew * (5.5 - d) / 4.5), so at skew 1 decile 1 weighs e^2 times decile 10",
           Provenance::placeholder,
           "one number per authority for a national table (docs/authorities.md); English Indices of Deprivation "
           "2019 local authority summaries: authorities' shares of neighbourhoods in the most deprived decile run "

@@ -71,7 +71,7 @@ class Population final : public Module {
   std::vector<AgentId> staying_;  // households that do not move away (a vignette's families)
   MetricId m_population_, m_households_, m_births_, m_turned_18_, m_moved_in_, m_moved_out_;
   IndexSet active_households_;
-  std::vector<double> decile_weights_;  // deprivation_deciles after the tilt (from parameters, in initialise)
+  std::vector<double> decile_weights_;  // deprivation_deciles after the skew (from parameters, in initialise)
 };
 
 }  // namespace sgsim::models

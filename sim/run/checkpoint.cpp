@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "sgsim/version.hpp"
+#include "sim/storage/fnv.hpp"
 
 namespace sgsim {
 namespace fs = std::filesystem;
@@ -18,7 +19,6 @@ namespace {
 constexpr std::array<char, 16> kMagic = {'s', 'g', 's', 'i', 'm', ' ', 'c', 'h', 'e', 'c', 'k', 'p', 'o', 'i', 'n', 't'};
 constexpr uint32_t kFormat = 1;
 constexpr uint64_t kEndMark = 0x646e'652d'6b63'6573ull;  // "seck-end", read little-endian
-constexpr uint64_t kFnvOffset = 1469598103934665603ull, kFnvPrime = 1099511628211ull;
 
 std::string this_version() { return fmt::format("{} ({})", kVersion, kGitRevision); }
 
@@ -42,9 +42,7 @@ class HashingBuf : public std::streambuf {
   }
 
  private:
-  void add(const char* s, std::streamsize n) {
-    for (std::streamsize i = 0; i < n; ++i) hash_ = (hash_ ^ static_cast<unsigned char>(s[i])) * kFnvPrime;
-  }
+  void add(const char* s, std::streamsize n) { hash_ = fnv1a64({s, static_cast<size_t>(n)}, hash_); }
   std::streambuf* out_;
   uint64_t hash_ = kFnvOffset;
 };
@@ -138,7 +136,7 @@ CheckpointHeader read_checkpoint_header(const std::string& path) {
     const auto take = static_cast<std::streamsize>(std::min<uint64_t>(left, buf.size()));
     in.read(buf.data(), take);
     if (in.gcount() != take) throw CheckpointError(fmt::format("{}: damaged (cut short)", path));
-    for (std::streamsize i = 0; i < take; ++i) hash = (hash ^ static_cast<unsigned char>(buf[static_cast<size_t>(i)])) * kFnvPrime;
+    hash = fnv1a64({buf.data(), static_cast<size_t>(take)}, hash);
     left -= static_cast<uint64_t>(take);
   }
   uint64_t trailer[2] = {0, 0};

@@ -1,5 +1,7 @@
 #include "sim/run/ensemble.hpp"
 
+#include "sim/storage/fnv.hpp"
+
 #include <fmt/format.h>
 
 #include <chrono>
@@ -45,9 +47,7 @@ namespace {
 std::string fingerprint(const std::string& resolved, uint32_t replicate, const RunOptions& o) {
   const std::string text = fmt::format("{}\nreplicate={}\nscale={:.17g}\nevents={}\n", resolved, replicate, o.scale,
                                        o.keep_event_log);
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : text) h = (h ^ c) * 1099511628211ull;
-  return fmt::format("{:016x}-{}", h, text.size());
+  return fmt::format("{:016x}-{}", fnv1a64(text), text.size());
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "sim/scenario/scenario.hpp"
 
+#include "sim/storage/fnv.hpp"
+
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
@@ -219,8 +221,9 @@ void reject_binary(const std::string& path, const std::string& shown) {
 void set_authorities(Scenario& sc, const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ScenarioError({path, 0, 0}, "cannot read the table of authorities");
-  uint64_t h = 1469598103934665603ull;
-  for (char c; in.get(c);) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  const uint64_t h = fnv1a64(bytes.str());
   std::error_code ec;
   sc.authorities = fs::weakly_canonical(fs::absolute(path), ec).string();
   sc.authorities_digest = fmt::format("{:016x}", h);

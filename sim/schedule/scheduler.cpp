@@ -66,11 +66,8 @@ void Scheduler::begin_day(int32_t day) {
 }
 
 void Scheduler::run_phase(Phase phase) {
-  for (const auto& item : plan_.items()) {
-    if (item.phase != phase) continue;
-    if (item.kernel) run_parallel(item);
-    else item.serial(world_);
-  }
+  for (size_t k = 0; k < plan_.items().size(); ++k)
+    if (plan_.items()[k].phase == phase) run_item(k);
 }
 
 std::vector<size_t> Scheduler::items(Phase phase) const {

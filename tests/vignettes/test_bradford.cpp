@@ -274,8 +274,7 @@ TEST(VignetteFiona, SheGoesMissingInTheFirstDaysAfterAMove) {
   const AfterMoves m = missing_after_moves(fiona("as_was"), 0, kFionaEnd, 4, 30);
   ASSERT_GT(m.moves, 40);
   ASSERT_GT(m.settled_placements, 40);
-  std::printf("[ observed ] SheGoesMissingInTheFirstDays: share with an episode on days 0-3 %.2f, days 30-33 %.2f\n",
-              m.soon, m.settled);
+  report("SheGoesMissingInTheFirstDays", m, 4, 30);
   EXPECT_GE(m.soon - m.settled, 0.05);
 }
 

@@ -154,8 +154,7 @@ TEST(VignetteRuby, SheGoesMissingWithinDaysOfAMove) {
   const AfterMoves m = missing_after_moves(ruby("as_was"), 0, kEnd, 7, 30);
   ASSERT_GT(m.moves, 40);
   ASSERT_GT(m.settled_placements, 40);
-  std::printf("[ observed ] SheGoesMissingWithinDaysOfAMove: share with an episode on days 0-6 %.2f, days 30-36 %.2f\n",
-              m.soon, m.settled);
+  report("SheGoesMissingWithinDaysOfAMove", m, 7, 30);
   EXPECT_GE(m.soon - m.settled, 0.1);
 }
 

@@ -138,6 +138,11 @@ void report(const char* test, const char* what, double as_was, double after) {
     std::printf("[ observed ] %s: %s as-was %.2f, after reforms %.2f\n", test, what, as_was, after);
 }
 
+void report(const char* test, const AfterMoves& m, int32_t days, int32_t later) {
+  std::printf("[ observed ] %s: share with an episode on days 0-%d %.2f, days %d-%d %.2f\n", test, days - 1, m.soon,
+              later, later + days - 1, m.settled);
+}
+
 double share(const std::vector<VignetteReplicate>& runs, const std::function<bool(const VignetteReplicate&)>& pattern) {
   if (runs.empty()) return 0;
   return static_cast<double>(std::count_if(runs.begin(), runs.end(), pattern)) / static_cast<double>(runs.size());

@@ -80,6 +80,9 @@ AfterMoves missing_after_moves(const std::vector<VignetteReplicate>& runs, size_
 // "[ observed ] test: what as-was X, after reforms Y" (Y omitted when negative),
 // so a test's log says what it measured.
 void report(const char* test, const char* what, double as_was, double after = -1);
+// "[ observed ] test: share with an episode on days 0-(days-1) X, days later-... Y"
+// for missing_after_moves(..., days, later).
+void report(const char* test, const AfterMoves& m, int32_t days, int32_t later);
 
 // The share of replicates for which `pattern` holds.
 double share(const std::vector<VignetteReplicate>& runs, const std::function<bool(const VignetteReplicate&)>& pattern);
