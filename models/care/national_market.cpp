@@ -155,20 +155,4 @@ void NationalMarket::admit_to_secure() {
   }
 }
 
-size_t NationalMarket::places(PlacementType t) const {
-  size_t n = 0;
-  for (const Place& p : places_) n += p.type == t ? p.places : 0;
-  return n;
-}
-size_t NationalMarket::occupied(PlacementType t) const {
-  size_t n = 0;
-  for (const Place& p : places_) n += p.type == t ? p.occupied : 0;
-  return n;
-}
-size_t NationalMarket::occupied_in(uint16_t host) const {
-  size_t n = 0;
-  for (const Place& p : places_) n += p.host == host ? p.occupied : 0;
-  return n;
-}
-
 }  // namespace sgsim::models

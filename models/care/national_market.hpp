@@ -45,7 +45,6 @@ class NationalMarket {
   uint8_t grade(AgentId p) const { return places_[index(p)].grade; }
   bool meets_exploitation(AgentId p) const { return places_[index(p)].exploitation; }
   PlacementType type(AgentId p) const { return places_[index(p)].type; }
-  uint16_t host(AgentId p) const { return places_[index(p)].host; }
 
   // The national waiting list for secure beds: each authority's Care registers,
   // and once a day, after every agencies phase, beds go to the longest waiting.
@@ -57,10 +56,6 @@ class NationalMarket {
   void save(StateOut& ar) const { ar(places_); }
   void load(StateIn& ar);
 
-  // For tests and the docs: places and places taken, by type and host.
-  size_t places(PlacementType t) const;
-  size_t occupied(PlacementType t) const;
-  size_t occupied_in(uint16_t host) const;
 
  private:
   struct Place {

@@ -194,7 +194,6 @@ ReplicateResult run_national_replicate(const Scenario& scenario, const ModelFact
     // At once, so that 152 Worlds' series never exist together.
     sims.back()->world().metrics.keep_last_day_only();
   }
-  for (auto& s : sims) nation.worlds.push_back(&s->world());
   // National series and each authority's window totals, added up day by day.
   model->registry.apply(scenario.overrides);
   const auto days = static_cast<size_t>(model->run.days);

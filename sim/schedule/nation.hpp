@@ -20,8 +20,6 @@
 
 namespace sgsim {
 
-struct World;
-
 struct AuthorityInfo {
   std::string code, name, region;
   double x_km = 0, y_km = 0;               // the centre of the area on a national grid
@@ -35,7 +33,6 @@ struct AuthorityInfo {
 class Nation {
  public:
   std::vector<AuthorityInfo> authorities;
-  std::vector<World*> worlds;  // by authority, set once every World exists
 
   double distance_km(size_t a, size_t b) const {
     return std::hypot(authorities[a].x_km - authorities[b].x_km, authorities[a].y_km - authorities[b].y_km);
