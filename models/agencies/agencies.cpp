@@ -296,7 +296,7 @@ void Agencies::domestic_abuse_notifications(World& w) {
 }
 
 void Agencies::plan_day(DayPlan& plan) {
-  plan.serial_own_world(Phase::agencies, "agencies.observe_share_contact", [this](World& w) { daily(w); });
+  plan.serial(Phase::agencies, "agencies.observe_share_contact", [this](World& w) { daily(w); });
 }
 
 // Checkpoints: every agency's record of every child (concern, what it has

@@ -503,7 +503,35 @@ void Care::exit(World& w, AgentId c, ExitReason reason) {
   }
 }
 
+bool Care::search_later(World& w, SearchKind kind, const std::vector<AgentId>& children, bool planned,
+                        StreamId stream, Sought why, bool foster_only, bool retry) {
+  if (!market_.searches_wait()) return false;
+  Search s{kind, {}, planned, foster_only, retry, stream, why};
+  for (AgentId c : children) s.children.emplace_back(c, w.children[seq_][c]);
+  searches_.push_back(std::move(s));
+  return true;
+}
+
+// A search applies only if nothing has changed the child's placement since it
+// was asked for (another search of the day made first, the child left care).
+void Care::run_searches(World& w) {
+  std::vector<Search> waiting;
+  waiting.swap(searches_);
+  for (const Search& s : waiting) {
+    std::vector<AgentId> group;
+    for (auto [c, seq] : s.children)
+      if (w.children.active(c) && looked_after(w, c) && w.children[seq_][c] == seq) group.push_back(c);
+    if (group.empty()) continue;
+    switch (s.kind) {
+      case SearchKind::place: place(w, group, s.planned, s.stream, s.why); break;
+      case SearchKind::planned_move: try_planned_move(w, group.front(), s.stream, s.foster_only, s.why, s.retry); break;
+      case SearchKind::move_on_to_supported: move_on_to_supported(w, group.front()); break;
+    }
+  }
+}
+
 void Care::place(World& w, const std::vector<AgentId>& group, bool planned, StreamId stream, Sought why) {
+  if (search_later(w, SearchKind::place, group, planned, stream, why)) return;
   if (group.size() > 1 && market_.policy().keep_siblings) {
     PlacementNeed n = need(w, group.front());
     for (AgentId c : group) {
@@ -576,17 +604,32 @@ void Care::start_placement(World& w, AgentId c, const Match& m, bool planned, So
   if (placement_hook_) placement_hook_(w, c);
 }
 
-bool Care::try_planned_move(World& w, AgentId c, StreamId stream, bool foster_only, Sought why) {
+void Care::try_planned_move(World& w, AgentId c, StreamId stream, bool foster_only, Sought why, bool retry) {
+  if (search_later(w, SearchKind::planned_move, {c}, true, stream, why, foster_only, retry)) return;
   auto m = market_.find(w, need(w, c), stream, c);
   const bool move = m && (!foster_only || is_foster(m->type)) &&
                     (m->provider == PlacementMarket::kNoProvider || market_.grade(w, m->provider) != kInadequate) &&
                     !(m->provider == w.children[provider_][c] && m->type == placement(w, c));
   if (!move) {
     trace_match(w, c, why, Found::none, placement(w, c), w.children[distance_][c]);
-    return false;
+    if (retry) w.agenda.file(w.today + static_cast<int32_t>(p_.retry_days), retry_, c, w.children[seq_][c]);
+    return;
   }
   start_placement(w, c, *m, true, why, false);
-  return true;
+}
+
+void Care::move_on_to_supported(World& w, AgentId c) {
+  if (search_later(w, SearchKind::move_on_to_supported, {c}, true, kMove, Sought::move_on_to_supported)) return;
+  const PlacementNeed n = need(w, c);
+  const PlacementTypeParams& supported = market_.params(PlacementType::supported);
+  const auto& policy = market_.policy();
+  std::optional<Match> m;
+  if (n.needs <= supported.max_needs)
+    m = market_.find_type(w, PlacementType::supported, n,
+                          policy.allow_out_of_area ? PlacementMarket::kAnyDistance : policy.distance_limit_km,
+                          !policy.avoid_inadequate);
+  if (m) start_placement(w, c, *m, true, Sought::move_on_to_supported, false);
+  else trace_match(w, c, Sought::move_on_to_supported, Found::none, placement(w, c), w.children[distance_][c]);
 }
 
 void Care::apply_for_order(World& w, AgentId c) {
@@ -714,17 +757,8 @@ void Care::review(World& w, AgentId c) {
   const bool fostered = t == PlacementType::in_house_foster || t == PlacementType::specialist_foster ||
                         t == PlacementType::ifa_foster;
   if ((residential || fostered) && age(w, c) >= supported.min_age &&
-      d.bernoulli(residential ? p_.move_on_to_supported : p_.move_on_from_foster)) {
-    const PlacementNeed n = need(w, c);
-    const auto& policy = market_.policy();
-    std::optional<Match> m;
-    if (n.needs <= supported.max_needs)
-      m = market_.find_type(w, PlacementType::supported, n,
-                            policy.allow_out_of_area ? PlacementMarket::kAnyDistance : policy.distance_limit_km,
-                            !policy.avoid_inadequate);
-    if (m) start_placement(w, c, *m, true, Sought::move_on_to_supported, false);
-    else trace_match(w, c, Sought::move_on_to_supported, Found::none, placement(w, c), w.children[distance_][c]);
-  }
+      d.bernoulli(residential ? p_.move_on_to_supported : p_.move_on_from_foster))
+    move_on_to_supported(w, c);
   if ((placement(w, c) == PlacementType::la_home || placement(w, c) == PlacementType::private_home) &&
       tenure >= p_.step_down_days)
     try_planned_move(w, c, kMove, true, Sought::step_down_to_foster);
@@ -801,10 +835,8 @@ void Care::daily(World& w) {
     if (current(e)) notice(w, e.id, NoticeReason::breakdown);
   for (const AgendaEntry& e : w.agenda.due(w.today, move_due_))
     if (current(e)) place(w, {e.id}, false, kMove, Sought::after_notice);
-  for (const AgendaEntry& e : w.agenda.due(w.today, retry_)) {
-    if (current(e) && !try_planned_move(w, e.id, kMove, false, Sought::out_of_last_resort))
-      w.agenda.file(w.today + static_cast<int32_t>(p_.retry_days), retry_, e.id, e.payload);
-  }
+  for (const AgendaEntry& e : w.agenda.due(w.today, retry_))
+    if (current(e)) try_planned_move(w, e.id, kMove, false, Sought::out_of_last_resort, true);
   for (const AgendaEntry& e : w.agenda.due(w.today, discharge_))
     if (current(e) && placement(w, e.id) == PlacementType::with_parents) exit(w, e.id, ExitReason::return_home);
   for (AgentId c : w.agenda.due(w.today, application_)) {
@@ -960,6 +992,8 @@ void Care::plan_day(DayPlan& plan) {
 // scenario), column, agenda, event and metric handles (declare_state), and the
 // exploitation hooks (std::function, set when the model is built).
 void Care::save(StateOut& ar) const {
+  // Checkpoints fall between days, when a national run has made every search.
+  if (!searches_.empty()) throw std::logic_error("care: a checkpoint with placement searches waiting");
   market_.save(ar);
   commissioning_.save(ar);
   leaving_.save(ar);

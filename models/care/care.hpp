@@ -82,6 +82,9 @@ class Care final : public Module {
   const std::deque<std::pair<AgentId, int32_t>>& secure_waiting() const { return secure_queue_; }
   PlacementNeed placement_need(const World& w, AgentId c) const { return need(w, c); }
   void admit_secure(World& w, AgentId c, const Match& m);
+  // A national run's placement searches of the day, made in the national
+  // market's daily work (national_market.hpp) in the order they arose.
+  void run_searches(World& w);
   void save(StateOut&) const override;
   void load(StateIn&) override;
 
@@ -146,7 +149,22 @@ class Care final : public Module {
   }
   void start_placement(World& w, AgentId c, const Match& m, bool planned, Sought why, bool last_resort);
   void end_placement(World& w, AgentId c);
-  bool try_planned_move(World& w, AgentId c, StreamId stream, bool foster_only, Sought why);
+  // A move to a better match if one is found; a retry is asked again in
+  // retry_days if not.
+  void try_planned_move(World& w, AgentId c, StreamId stream, bool foster_only, Sought why, bool retry = false);
+  void move_on_to_supported(World& w, AgentId c);
+  // A search kept for the national market's daily work while authorities run
+  // side by side (PlacementMarket::searches_wait); false when it is made now.
+  enum class SearchKind : uint8_t { place, planned_move, move_on_to_supported };
+  struct Search {
+    SearchKind kind;
+    std::vector<std::pair<AgentId, uint32_t>> children;  // each with its placement seq when asked
+    bool planned = false, foster_only = false, retry = false;
+    StreamId stream = 0;
+    Sought why{};
+  };
+  bool search_later(World& w, SearchKind kind, const std::vector<AgentId>& children, bool planned, StreamId stream,
+                    Sought why, bool foster_only = false, bool retry = false);
   // Traces a placement sought and what was found (nothing found: the child stays).
   void trace_match(World& w, AgentId c, Sought why, Found how, PlacementType t, double km) const;
   void notice(World& w, AgentId c, NoticeReason why);
@@ -194,6 +212,7 @@ class Care final : public Module {
   std::deque<std::pair<AgentId, int32_t>> secure_queue_;  // child, day applied
   int32_t applied_day_ = kNever;                            // children who applied for secure on that day
   std::vector<AgentId> applied_today_;
+  std::vector<Search> searches_;  // a national run's searches waiting for the day's end
 
   MetricId m_open_, m_starts_, m_ends_, m_days_ended_, m_moves_, m_breakdowns_, m_out_of_area_, m_distance_,
       m_three_moves_, m_inadequate_, m_proceedings_, m_care_orders_, m_placement_orders_, m_sgo_, m_crises_,

@@ -13,11 +13,12 @@ constexpr AgentId kSupplyAgent = 0xFFFFFFF1u;
 }  // namespace
 
 NationalMarket::NationalMarket(const World& first, const PlacementMarket& market)
-    : area_radius_km_(market.policy().area_radius_km) {
+    : nation_(first.nation), area_radius_km_(market.policy().area_radius_km) {
   const Nation& nation = *first.nation;
   const size_t n = nation.authorities.size();
   rooms_.resize(n);
   care_.resize(n, {nullptr, nullptr});
+  vacated_.resize(n);
   // Where the market's places are: children × provision_weight (docs/authorities.md:
   // private homes cluster in the North West and the Midlands, few in London).
   std::vector<double> children(n), weight(n);
@@ -53,8 +54,7 @@ NationalMarket::NationalMarket(const World& first, const PlacementMarket& market
       made += k;
     }
   }
-  // Once a day, after every authority's agencies phase: the national waiting list.
-  first.nation->after_agencies("care.national_secure_beds", [this](int32_t) { admit_to_secure(); });
+  first.nation->after_agencies("care.national_placements", [this](int32_t) { settle_day(); });
 }
 
 void NationalMarket::reindex(size_t i) {
@@ -81,6 +81,7 @@ const std::vector<uint16_t>& NationalMarket::nearest(const Nation& nation, uint1
 
 std::optional<Match> NationalMarket::find(const Nation& nation, uint16_t buyer, PlacementType t,
                                           const PlacementNeed& need, double max_km, bool allow_inadequate) const {
+  if (deferring()) throw std::logic_error("national market: a search while authorities run side by side");
   std::optional<Match> best;
   for (uint16_t host : nearest(nation, buyer)) {
     const double centre = host == buyer ? 0.0 : nation.distance_km(buyer, host);
@@ -99,6 +100,13 @@ std::optional<Match> NationalMarket::find(const Nation& nation, uint16_t buyer, 
   return best;
 }
 
+// Checkpoints fall between days, when nothing is waiting to be freed.
+void NationalMarket::save(StateOut& ar) const {
+  for (const auto& v : vacated_)
+    if (!v.empty()) throw std::logic_error("national market: a checkpoint in the middle of a day");
+  ar(places_);
+}
+
 void NationalMarket::load(StateIn& ar) {
   ar(places_);
   for (auto& host : rooms_)
@@ -110,6 +118,7 @@ void NationalMarket::load(StateIn& ar) {
 }
 
 void NationalMarket::occupy(AgentId p) {
+  if (deferring()) throw std::logic_error("national market: a place taken while authorities run side by side");
   Place& pl = places_[index(p)];
   if (pl.occupied >= pl.places) throw std::logic_error("national market: place over-filled");
   ++pl.occupied;
@@ -117,6 +126,7 @@ void NationalMarket::occupy(AgentId p) {
 }
 
 void NationalMarket::vacate(AgentId p) {
+  if (deferring()) throw std::logic_error("national market: a place freed while authorities run side by side");
   Place& pl = places_[index(p)];
   if (pl.occupied == 0) throw std::logic_error("national market: vacating an empty place");
   --pl.occupied;
@@ -124,6 +134,16 @@ void NationalMarket::vacate(AgentId p) {
 }
 
 void NationalMarket::register_care(uint16_t authority, Care* care, World* world) { care_[authority] = {care, world}; }
+
+void NationalMarket::settle_day() {
+  for (auto& given_up : vacated_) {
+    for (AgentId p : given_up) vacate(p);
+    given_up.clear();
+  }
+  for (auto [care, world] : care_)
+    if (care) care->run_searches(*world);
+  admit_to_secure();
+}
 
 void NationalMarket::admit_to_secure() {
   // Everyone waiting anywhere, longest first; ties by authority, then by their

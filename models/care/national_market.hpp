@@ -8,12 +8,16 @@
 // fits, it searches this market nearest first: places in its own area, then in
 // the nearest authorities, out to the matching policy's distance limit and then
 // beyond it (EVIDENCE.md PL-1: scarcity drives distance, 000_0a3acfabeaeb94cf.txt
-// §4.6, 002_5db1e8f627105674.txt ¶39, ¶43). Places are taken in the fixed order
-// of the authorities' agencies phases, so a place one authority takes is gone
-// for the next (competition for the same homes), and the result does not depend
-// on threads. Secure beds are one national pool with one waiting list, first
-// come first served across England (EVIDENCE.md: secure welfare beds nationally
-// scarce; 000_0a3acfabeaeb94cf.txt §3.41).
+// §4.6, 002_5db1e8f627105674.txt ¶39, ¶43).
+//
+// Authorities run their day side by side, so the market changes only in its own
+// daily work after every agencies phase: the places given up that day are freed
+// first, then each authority's placement searches of the day are made (Care
+// keeps them until then), authority by authority in table order, so a place one
+// authority takes is gone for the next (competition for the same homes) and the
+// result does not depend on threads. Secure beds are one national pool with one
+// waiting list, first come first served across England (EVIDENCE.md: secure
+// welfare beds nationally scarce; 000_0a3acfabeaeb94cf.txt §3.41).
 #include <optional>
 #include <set>
 #include <vector>
@@ -42,18 +46,24 @@ class NationalMarket {
                             double max_km, bool allow_inadequate) const;
   void occupy(AgentId p);
   void vacate(AgentId p);
+  // While authorities run side by side (Nation::concurrent) a place given up is
+  // noted by its authority and freed in the day's national work.
+  bool deferring() const { return nation_->concurrent(); }
+  void vacate_later(uint16_t authority, AgentId p) { vacated_[authority].push_back(p); }
   uint8_t grade(AgentId p) const { return places_[index(p)].grade; }
   bool meets_exploitation(AgentId p) const { return places_[index(p)].exploitation; }
   PlacementType type(AgentId p) const { return places_[index(p)].type; }
 
-  // The national waiting list for secure beds: each authority's Care registers,
-  // and once a day, after every agencies phase, beds go to the longest waiting.
+  // Each authority's Care registers. Once a day, after every agencies phase:
+  // places given up are freed, each authority's searches are made in table
+  // order, then secure beds go to the longest waiting.
   void register_care(uint16_t authority, Care* care, World* world);
+  void settle_day();
   void admit_to_secure();
 
   // Checkpoints: every place and how full it is (the rooms index is rebuilt; the
   // authorities' Care modules register again as they are built).
-  void save(StateOut& ar) const { ar(places_); }
+  void save(StateOut& ar) const;
   void load(StateIn& ar);
 
 
@@ -71,11 +81,13 @@ class NationalMarket {
   void reindex(size_t i);
   const std::vector<uint16_t>& nearest(const Nation& nation, uint16_t buyer) const;
 
+  const Nation* nation_;
   double area_radius_km_ = 0;
   std::vector<Place> places_;
   std::vector<std::array<std::set<uint32_t>, kPlacementTypes>> rooms_;  // [host][type]: places with room
   mutable std::vector<std::vector<uint16_t>> nearest_;  // per buyer: hosts nearest first (made when first needed)
   std::vector<std::pair<Care*, World*>> care_;  // per authority
+  std::vector<std::vector<AgentId>> vacated_;   // per authority: places given up today
 };
 
 }  // namespace sgsim::models

@@ -308,6 +308,7 @@ std::optional<Match> PlacementMarket::find_type(World& w, PlacementType t, const
 }
 
 bool PlacementMarket::external(AgentId p) { return NationalMarket::external(p); }
+bool PlacementMarket::searches_wait() const { return national_ && national_->deferring(); }
 
 PlacementType PlacementMarket::type(const World& w, AgentId p) const {
   return external(p) ? national_->type(p) : static_cast<PlacementType>(w.providers[type_][p]);
@@ -348,7 +349,10 @@ void PlacementMarket::occupy(World& w, AgentId p) {
 }
 
 void PlacementMarket::vacate(World& w, AgentId p) {
-  if (external(p)) return national_->vacate(p);
+  if (external(p)) {
+    if (national_->deferring()) return national_->vacate_later(home_, p);
+    return national_->vacate(p);
+  }
   if (w.providers[occupied_][p] == 0) throw std::logic_error("placement: vacating an empty provider");
   --w.providers[occupied_][p];
   index(w, p);

@@ -107,6 +107,9 @@ class PlacementMarket {
   // row of this authority's providers table.
   static bool external(AgentId p);
   NationalMarket* national() const { return national_; }
+  // In a national run, while authorities run side by side, a search waits for the
+  // market's daily work (national_market.hpp): the caller keeps it until then.
+  bool searches_wait() const;
   uint16_t places(const World& w, AgentId p) const { return w.providers[places_][p]; }
   uint16_t occupied(const World& w, AgentId p) const { return w.providers[occupied_][p]; }
   bool open(const World& w, AgentId p) const { return w.providers.active(p) && w.providers[open_day_][p] <= w.today; }

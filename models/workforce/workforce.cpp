@@ -366,7 +366,7 @@ void Workforce::daily(World& w) {
 }
 
 void Workforce::plan_day(DayPlan& plan) {
-  plan.serial_own_world(Phase::agencies, "workforce.leaving_recruitment_allocation", [this](World& w) { daily(w); });
+  plan.serial(Phase::agencies, "workforce.leaving_recruitment_allocation", [this](World& w) { daily(w); });
   plan.serial(Phase::accounting, "workforce.stocks", [this](World& w) {
     double n = 0, cases = 0, load = 0, full = 0, max_load = 0;
     loads_.clear();

@@ -210,7 +210,6 @@ ReplicateResult run_national_replicate(const Scenario& scenario, const ModelFact
   std::vector<std::vector<double>> in_window(sims.size(), std::vector<double>(metric_count, 0.0));
 
   const size_t n = sims.size();
-  const std::vector<size_t> agencies_items = sims.front()->items(Phase::agencies);  // the same for every authority
 
   // Checkpoints (sim/run/checkpoint.hpp): every authority's state, the national
   // services', and the national series and window totals so far.
@@ -235,22 +234,14 @@ ReplicateResult run_national_replicate(const Scenario& scenario, const ModelFact
   while (!sims.front()->done()) {
     if (options.cancel && options.cancel->load(std::memory_order_relaxed)) throw Cancelled();
     const int32_t day = sims.front()->day();
-    // Authorities are independent until their agencies phase; grain 1 so that a
+    // Authorities side by side until the day's national work; grain 1 so that a
     // large county and a small borough do not hold each other up.
+    nation.set_concurrent(true);
     tbb::parallel_for(size_t{0}, n, size_t{1}, [&](size_t a) {
       sims[a]->begin_day();
-      for (Phase p : {Phase::arrivals, Phase::households, Phase::children}) sims[a]->run_phase(p);
+      for (Phase p : {Phase::arrivals, Phase::households, Phase::children, Phase::agencies}) sims[a]->run_phase(p);
     });
-    // Agencies, item by item: work that touches only its own World for every
-    // authority at once; work that may reach a national service (care's matching
-    // and whatever can lead to it) one authority after another in table order,
-    // so that national services see a fixed order.
-    for (size_t k : agencies_items) {
-      if (sims.front()->own_world(k))
-        tbb::parallel_for(size_t{0}, n, size_t{1}, [&](size_t a) { sims[a]->run_item(k); });
-      else
-        for (auto& s : sims) s->run_item(k);
-    }
+    nation.set_concurrent(false);
     nation.run_after_agencies(day);
     tbb::parallel_for(size_t{0}, n, size_t{1}, [&](size_t a) {
       sims[a]->run_phase(Phase::accounting);

@@ -4,14 +4,14 @@
 // (docs/authorities.md), stepped together day by day and sharing national
 // services (sim/schedule/nation.hpp) such as the placement market and the pool of
 // secure beds. Each day:
-//   1. every authority's arrivals, households and children phases, authorities in
-//      parallel (each World is independent until its agencies phase);
-//   2. every authority's agencies phase, item by item: an item that touches
-//      only its own World (DayPlan::serial_own_world) for every authority at
-//      once, any other one authority after another in table order, so that
-//      national services see requests in a fixed order;
-//   3. the national services' daily work (a secure bed to the longest waiting);
-//   4. every authority's accounting, in parallel.
+//   1. every authority's arrivals, households, children and agencies phases,
+//      authorities in parallel: each World is its own until the day's end, and
+//      national services are only read meanwhile (Nation::concurrent) — work that
+//      would change one (a placement search, a place given up) waits for step 2;
+//   2. the national services' daily work, one authority after another in table
+//      order (the placement searches of the day, then a secure bed to the longest
+//      waiting), so that they see requests in a fixed order;
+//   3. every authority's accounting, in parallel.
 // The national series is the sum over authorities (an average is weighted by
 // what it is an average over; a maximum is the largest: MetricInfo::aggregate).
 // Results do not depend on the thread count.

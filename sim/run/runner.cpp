@@ -91,9 +91,6 @@ void Simulation::step() {
 }
 
 void Simulation::run_phase(Phase phase) { scheduler_->run_phase(phase); }
-std::vector<size_t> Simulation::items(Phase phase) const { return scheduler_->items(phase); }
-bool Simulation::own_world(size_t item) const { return scheduler_->item(item).own_world; }
-void Simulation::run_item(size_t item) { scheduler_->run_item(item); }
 
 void Simulation::end_day() {
   scheduler_->end_day();

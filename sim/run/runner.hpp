@@ -142,11 +142,6 @@ class Simulation {
   void begin_day();
   void run_phase(Phase phase);
   void end_day();
-  // A phase's work items one at a time (a national run interleaves authorities
-  // item by item, so that work touching only its own World runs side by side).
-  std::vector<size_t> items(Phase phase) const;
-  bool own_world(size_t item) const;
-  void run_item(size_t item);
   int32_t day() const { return day_; }
   // Days simulated in all: the burn-in, whose outputs are left out, then run.days.
   int32_t days() const { return static_cast<int32_t>(model_->run.burn_in_days + model_->run.days); }

@@ -64,17 +64,11 @@ using ChildKernel = std::function<void(World&, std::span<const AgendaEntry>, Emi
 class DayPlan {
  public:
   void serial(Phase phase, std::string name, SerialWork work) {
-    items_.push_back({phase, std::move(name), std::move(work), {}, {}, false});
-  }
-  // Serial work that reads and writes only its own World and its own module's
-  // state, never a service shared between authorities (sim/schedule/nation.hpp):
-  // a national run may do it for several authorities at once.
-  void serial_own_world(Phase phase, std::string name, SerialWork work) {
-    items_.push_back({phase, std::move(name), std::move(work), {}, {}, true});
+    items_.push_back({phase, std::move(name), std::move(work), {}, {}});
   }
   // Work on the children due today under `kind`, in parallel chunks.
   void children_due(Phase phase, std::string name, AgendaKind kind, ChildKernel kernel) {
-    items_.push_back({phase, std::move(name), {}, kind, std::move(kernel), true});
+    items_.push_back({phase, std::move(name), {}, kind, std::move(kernel)});
   }
 
   struct Item {
@@ -83,7 +77,6 @@ class DayPlan {
     SerialWork serial;
     AgendaKind due;
     ChildKernel kernel;
-    bool own_world = false;  // touches no national service (serial_own_world, or a child kernel)
   };
   const std::vector<Item>& items() const { return items_; }
 

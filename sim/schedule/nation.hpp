@@ -72,8 +72,14 @@ class Nation {
     }
   }
 
+  // True while the authorities run their day side by side (sim/run/national.cpp):
+  // a service must then not be changed, only asked what does not change, and
+  // work that would change it waits for the national work below.
+  bool concurrent() const { return concurrent_; }
+  void set_concurrent(bool on) { concurrent_ = on; }
+
   // Work run once a day, after every authority's agencies phase and before any
-  // accounting, in the order registered.
+  // accounting, in the order registered, one authority at a time.
   void after_agencies(std::string name, std::function<void(int32_t day)> work) {
     daily_.push_back({std::move(name), std::move(work)});
   }
@@ -89,6 +95,7 @@ class Nation {
   };
   std::map<std::string, Slot> services_;
   std::vector<std::pair<std::string, std::function<void(int32_t)>>> daily_;
+  bool concurrent_ = false;
 };
 
 }  // namespace sgsim

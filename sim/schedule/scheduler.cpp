@@ -66,21 +66,11 @@ void Scheduler::begin_day(int32_t day) {
 }
 
 void Scheduler::run_phase(Phase phase) {
-  for (size_t k = 0; k < plan_.items().size(); ++k)
-    if (plan_.items()[k].phase == phase) run_item(k);
-}
-
-std::vector<size_t> Scheduler::items(Phase phase) const {
-  std::vector<size_t> out;
-  for (size_t k = 0; k < plan_.items().size(); ++k)
-    if (plan_.items()[k].phase == phase) out.push_back(k);
-  return out;
-}
-
-void Scheduler::run_item(size_t k) {
-  const auto& it = plan_.items()[k];
-  if (it.kernel) run_parallel(it);
-  else it.serial(world_);
+  for (const auto& it : plan_.items()) {
+    if (it.phase != phase) continue;
+    if (it.kernel) run_parallel(it);
+    else it.serial(world_);
+  }
 }
 
 void Scheduler::end_day() {

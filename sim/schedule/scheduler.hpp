@@ -16,11 +16,6 @@ class Scheduler {
   void begin_day(int32_t day);
   void run_phase(Phase phase);
   void end_day();
-  // One phase's work items, in order, and one of them run: a national run runs
-  // an item for every authority before the next (sim/run/national.cpp).
-  std::vector<size_t> items(Phase phase) const;
-  const DayPlan::Item& item(size_t k) const { return plan_.items()[k]; }
-  void run_item(size_t k);
 
   static constexpr size_t kGrain = 512;  // ids per parallel chunk
 
