@@ -448,7 +448,26 @@ void Care::set_legal(World& w, AgentId c, LegalStatus s) {
   uint8_t& now = w.children[legal_][c];
   // A change of legal status starts a new SSDA903 episode, so the log keeps it.
   if (s != LegalStatus::none && now != static_cast<uint8_t>(s)) w.log(c, ev_legal_, static_cast<int32_t>(s));
+  const bool counted = in_care_.contains(c);
+  if (counted) tally(w, c, -1);
   now = static_cast<uint8_t>(s);
+  if (counted) tally(w, c, +1);
+}
+
+void Care::tally(const World& w, AgentId c, int sign) {
+  const size_t t = w.children[type_][c];
+  const AgentId p = w.children[provider_][c];
+  stocks_.by_type[t] += sign;
+  stocks_.by_legal[w.children[legal_][c]] += sign;
+  stocks_.distance_m += sign * std::llround(static_cast<double>(w.children[distance_][c]) * 1000.0);
+  if (p == PlacementMarket::kNoProvider || PlacementMarket::external(p)) stocks_.spot_by_type[t] += sign;  // spot
+  if (p != PlacementMarket::kNoProvider && market_.grade(w, p) == kInadequate) stocks_.inadequate += sign;
+  if (w.children[away_][c]) stocks_.away_by_type[t] += sign;
+  // A child past its year was already taken off, on the day, from three_ends.
+  if (three_in_a_year(w, c)) {
+    stocks_.three += sign;
+    stocks_.three_ends[w.children[start2_][c] + kYear] += sign;
+  }
 }
 
 void Care::enter(World& w, std::vector<AgentId> group, EntryRoute route, LegalStatus legal, bool count) {
@@ -468,6 +487,7 @@ void Care::enter(World& w, std::vector<AgentId> group, EntryRoute route, LegalSt
     // Disability is the child's own, whenever they come into care.
     w.children[disabled_][c] = w.rng.draws(kDisability, c, 0).bernoulli(p_.disability_share);
     in_care_.insert(c);
+    tally(w, c, +1);
     w.log(c, ev_entry_, static_cast<int32_t>(route));
     if (count) {
       w.metrics.add_to(m_starts_, 1);
@@ -480,6 +500,7 @@ void Care::enter(World& w, std::vector<AgentId> group, EntryRoute route, LegalSt
 }
 
 void Care::exit(World& w, AgentId c, ExitReason reason) {
+  tally(w, c, -1);
   end_placement(w, c);
   in_care_.erase(c);
   set_legal(w, c, LegalStatus::none);
@@ -568,6 +589,8 @@ void Care::start_placement(World& w, AgentId c, const Match& m, bool planned, So
   trace_match(w, c, why, last_resort ? Found::last_resort : m.away ? Found::out_of_area : Found::in_area, m.type,
               m.distance);
   if (w.children[placements_][c] > 0) w.metrics.add_to(m_moves_, 1);
+  const bool counted = in_care_.contains(c);
+  if (counted) tally(w, c, -1);
   end_placement(w, c);
   if (w.children[placements_][c] < UINT16_MAX) ++w.children[placements_][c];
   w.children[start2_][c] = w.children[start1_][c];
@@ -582,6 +605,7 @@ void Care::start_placement(World& w, AgentId c, const Match& m, bool planned, So
   const uint32_t seq = ++w.children[seq_][c];
   w.log(c, ev_placement_, static_cast<int32_t>(m.type) + (m.away ? kOutOfAreaFlag : 0));
   if (m.provider != PlacementMarket::kNoProvider) market_.occupy(w, m.provider);
+  if (counted) tally(w, c, +1);
   if (m.type == PlacementType::emergency) w.metrics.add_to(m_emergency_placements_, 1);
   if (m.type == PlacementType::unregulated) w.metrics.add_to(m_unregulated_placements_, 1);
 
@@ -891,26 +915,21 @@ void Care::daily(World& w) {
 }
 
 void Care::accounting(World& w) {
+  // Children whose third-last placement began a year ago today stop counting.
+  auto& ends = stocks_.three_ends;
+  while (!ends.empty() && ends.begin()->first <= w.today) {
+    stocks_.three -= ends.begin()->second;
+    ends.erase(ends.begin());
+  }
   std::array<double, kCategories> by_category{};
-  std::array<double, kPlacementTypes> by_type{};
-  std::array<double, kLegalStatuses> by_legal{};
   std::array<double, kPlacementTypes> per_child_cost{};
-  double away = 0, distance = 0, three = 0, inadequate = 0, away_cost = 0;
+  double away = 0, away_cost = 0;
   const auto price = market_.daily_prices();
-  for (AgentId c : in_care_.ids()) {
-    const size_t t = w.children[type_][c];
-    ++by_type[t];
-    ++by_category[kCategoryOf[t]];
-    ++by_legal[w.children[legal_][c]];
-    distance += w.children[distance_][c];
-    three += three_in_a_year(w, c);
-    const AgentId p = w.children[provider_][c];
-    if (p == PlacementMarket::kNoProvider || PlacementMarket::external(p)) per_child_cost[t] += price[t];  // spot
-    if (p != PlacementMarket::kNoProvider) inadequate += market_.grade(w, p) == kInadequate;
-    if (w.children[away_][c]) {
-      ++away;
-      away_cost += price[t];
-    }
+  for (size_t t = 0; t < kPlacementTypes; ++t) {
+    by_category[kCategoryOf[t]] += static_cast<double>(stocks_.by_type[t]);
+    per_child_cost[t] = static_cast<double>(stocks_.spot_by_type[t]) * price[t];
+    away += static_cast<double>(stocks_.away_by_type[t]);
+    away_cost += static_cast<double>(stocks_.away_by_type[t]) * price[t];
   }
   const auto provider = market_.provider_costs(w, price);
   std::array<double, kCategories> cost{};
@@ -921,14 +940,14 @@ void Care::accounting(World& w) {
     w.metrics.add_to(m_cost_by_[k], cost[k]);
     total += cost[k];
   }
-  for (size_t t = 0; t < kPlacementTypes; ++t) w.metrics.set(m_type_[t], by_type[t]);
-  for (size_t l = 1; l < kLegalStatuses; ++l) w.metrics.set(m_legal_[l], by_legal[l]);
+  for (size_t t = 0; t < kPlacementTypes; ++t) w.metrics.set(m_type_[t], static_cast<double>(stocks_.by_type[t]));
+  for (size_t l = 1; l < kLegalStatuses; ++l) w.metrics.set(m_legal_[l], static_cast<double>(stocks_.by_legal[l]));
   const auto n = static_cast<double>(in_care_.size());
   w.metrics.set(m_open_, n);
   w.metrics.set(m_out_of_area_, away);
-  w.metrics.set(m_distance_, n > 0 ? distance / n : 0.0);
-  w.metrics.set(m_three_moves_, three);
-  w.metrics.set(m_inadequate_, inadequate);
+  w.metrics.set(m_distance_, n > 0 ? static_cast<double>(stocks_.distance_m) / 1000.0 / n : 0.0);
+  w.metrics.set(m_three_moves_, static_cast<double>(stocks_.three));
+  w.metrics.set(m_inadequate_, static_cast<double>(stocks_.inadequate));
   w.metrics.set(m_secure_waiting_, static_cast<double>(secure_queue_.size()));
   w.metrics.add_to(m_cost_, total);
   w.metrics.add_to(m_cost_away_, away_cost);
@@ -997,14 +1016,14 @@ void Care::save(StateOut& ar) const {
   market_.save(ar);
   commissioning_.save(ar);
   leaving_.save(ar);
-  ar(in_care_, secure_queue_, applied_day_, applied_today_);
+  ar(in_care_, stocks_, secure_queue_, applied_day_, applied_today_);
 }
 
 void Care::load(StateIn& ar) {
   market_.load(ar);
   commissioning_.load(ar);
   leaving_.load(ar);
-  ar(in_care_, secure_queue_, applied_day_, applied_today_);
+  ar(in_care_, stocks_, secure_queue_, applied_day_, applied_today_);
 }
 
 }  // namespace sgsim::models

@@ -10,6 +10,7 @@
 // of an emergency bed); reviews that return children home; secure care from a
 // national pool with a waiting list; leaving care at 18; and the cost ledger.
 #include <deque>
+#include <map>
 #include <functional>
 
 #include "models/care/commissioning.hpp"
@@ -183,6 +184,20 @@ class Care final : public Module {
   // The current placement is the third to start within a year (DfE's "3 or more
   // placements during the year"; also what leads to a secure application).
   bool three_in_a_year(const World& w, AgentId c) const;
+  // The day's stocks of children looked after, kept as running totals changed
+  // with each entry, placement, change of legal status and exit (`tally` adds or
+  // takes away one child as it stands), so accounting costs nothing per child
+  // (docs/performance.md). Distances are summed in whole metres so that adding
+  // and taking away is exact. A child counts towards three placements in a year
+  // until a year after the third-last placement began (`three_ends`).
+  struct Stocks {
+    std::array<int64_t, kPlacementTypes> by_type{}, spot_by_type{}, away_by_type{};
+    std::array<int64_t, kLegalStatuses> by_legal{};
+    int64_t distance_m = 0, inadequate = 0, three = 0;
+    std::map<int32_t, int64_t> three_ends;  // day → children who stop counting that day
+    SGSIM_STATE(by_type, spot_by_type, away_by_type, by_legal, distance_m, inadequate, three, three_ends)
+  };
+  void tally(const World& w, AgentId c, int sign);
   static constexpr int32_t kNever = INT32_MIN;  // no such day
   static constexpr int32_t kYear = 365;
   uint32_t period(const World& w, AgentId c) const;
@@ -209,6 +224,7 @@ class Care final : public Module {
   // Traced decisions and observations (World::trace).
   EventKind ev_decision_, ev_application_, ev_crisis_, ev_review_, ev_match_, ev_notice_reason_, ev_ended_;
   IndexSet in_care_;
+  Stocks stocks_;
   std::deque<std::pair<AgentId, int32_t>> secure_queue_;  // child, day applied
   int32_t applied_day_ = kNever;                            // children who applied for secure on that day
   std::vector<AgentId> applied_today_;
