@@ -14,7 +14,6 @@ PACKAGES=(build-essential cmake git pkg-config
   librandom123-dev libgtest-dev libbenchmark-dev libboost-math-dev
   libcereal-dev  # checkpoints: the state archive (sim/storage/state_archive.hpp)
   libcsv-dev  # the table of local authorities of a national run (sim/run/national.cpp)
-  libabsl-dev  # flat hash maps for sparse per-child records (models/agencies/agencies.hpp)
   libopenmpi-dev openmpi-bin  # ensembles over MPI ranks (docs/cluster.md)
   python3 python3-h5py python3-numpy python3-yaml python3-scipy python3-pandas python3-matplotlib
   chromium)  # chromium: the report test renders the HTML report headless

@@ -142,17 +142,12 @@ void Agencies::declare_state(World& w) {
                                       std::string("contacts made by ") + kDefaults[a].label, MetricKind::flow);
 }
 
-uint32_t Agencies::key(AgentId c, size_t a) {
-  if (c >= UINT32_MAX / kAgencies) throw std::length_error("agencies: more children than the record keys can hold");
-  return c * static_cast<uint32_t>(kAgencies) + static_cast<uint32_t>(a);
-}
-
 Agencies::Record* Agencies::find(AgentId c, size_t a) {
-  auto it = records_.find(key(c, a));
+  auto it = records_.find(static_cast<uint64_t>(c) * kAgencies + a);
   return it == records_.end() ? nullptr : &it->second;
 }
 const Agencies::Record* Agencies::find(AgentId c, size_t a) const {
-  auto it = records_.find(key(c, a));
+  auto it = records_.find(static_cast<uint64_t>(c) * kAgencies + a);
   return it == records_.end() ? nullptr : &it->second;
 }
 
@@ -186,7 +181,7 @@ void Agencies::batted_back(const World& w, AgentId c, size_t a) {
 
 void Agencies::record(World& w, AgentId c, size_t a, int32_t category, Draws& d, Source source, int32_t earliest) {
   const double sev = casework_.severity(category);
-  Record& r = records_[key(c, a)];
+  Record& r = records_[static_cast<uint64_t>(c) * kAgencies + a];
   decay(r, w.today);
   r.concern = static_cast<float>(r.concern + sev);
   const AgencyParams& ap = p_.agency[a];
@@ -268,7 +263,7 @@ void Agencies::daily(World& w) {
   }
   // Children who left: their records go too (ids are never reused).
   for (AgentId c : w.children.departures())
-    for (size_t a = 0; a < kAgencies; ++a) records_.erase(key(c, a));
+    for (size_t a = 0; a < kAgencies; ++a) records_.erase(static_cast<uint64_t>(c) * kAgencies + a);
 }
 
 // Police attend domestic abuse incidents: a Poisson number a day over the households
@@ -312,13 +307,13 @@ void Agencies::plan_day(DayPlan& plan) {
 // change the run. Nothing else changes after declare_state: the agency ids and
 // the agenda, event and metric handles are made there, the rest are parameters.
 void Agencies::save(StateOut& ar) const {
-  std::vector<std::pair<uint32_t, Record>> records(records_.begin(), records_.end());
+  std::vector<std::pair<uint64_t, Record>> records(records_.begin(), records_.end());
   std::sort(records.begin(), records.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   ar(records);
 }
 
 void Agencies::load(StateIn& ar) {
-  std::vector<std::pair<uint32_t, Record>> records;
+  std::vector<std::pair<uint64_t, Record>> records;
   ar(records);
   records_.clear();
   records_.reserve(records.size());

@@ -8,8 +8,7 @@
 // are information that existed somewhere but not where the decision was made
 // (EVIDENCE.md §1.2 point 6; 004_cfad9db42d4b51c9.txt ¶4.6.2).
 #include <array>
-
-#include <absl/container/flat_hash_map.h>
+#include <unordered_map>
 
 #include "models/casework/casework.hpp"
 #include "sim/schedule/module.hpp"
@@ -74,7 +73,6 @@ class Agencies final : public Module {
     int32_t day = 0, last_contact = kNeverContacted;
     SGSIM_STATE(concern, reported, threshold_factor, day, last_contact)
   };
-  static uint32_t key(AgentId c, size_t a);  // one key per child and agency
   Record* find(AgentId c, size_t a);
   const Record* find(AgentId c, size_t a) const;
   void decay(Record& r, int32_t today) const;
@@ -91,10 +89,7 @@ class Agencies final : public Module {
   const Population& pop_;
   const FamilyRisk& risk_;
   Params p_;
-  // Sparse: most children are never seen by anyone. An open-addressing table
-  // (Abseil's, from Debian) of 24-byte slots instead of std::unordered_map's
-  // allocated nodes. Its order is never walked, so it cannot change a run.
-  absl::flat_hash_map<uint32_t, Record> records_;
+  std::unordered_map<uint64_t, Record> records_;  // sparse: most children are never seen by anyone
   std::array<AgencyId, kAgencies> ids_{};
   // Traced observations and decisions (World::trace).
   EventKind ev_saw_, ev_contact_decision_, ev_share_;
