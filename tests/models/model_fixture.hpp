@@ -48,6 +48,11 @@ inline size_t metric_index(World& w, const std::string& name) {
   throw std::logic_error("no metric " + name);
 }
 
+// The value a metric took on the day just simulated (no burn-in).
+inline double today(World& w, const std::string& metric) {
+  return w.metrics.series(metric_index(w, metric))[static_cast<size_t>(w.today - w.record_from)];
+}
+
 // The whole system with fixed settings that give realistic volumes, so that these
 // tests do not move when scenarios/england.yaml is recalibrated.
 inline std::vector<std::pair<std::string, ParamValue>> whole_system(int64_t children, int64_t days) {

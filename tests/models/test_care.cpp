@@ -119,11 +119,6 @@ struct ProviderColumns {
         distance(w.providers.find<float>("distance_km")), open_day(w.providers.find<int32_t>("open_day")) {}
 };
 
-// The value a metric took on the day just simulated.
-double today(World& w, const std::string& metric) {
-  return w.metrics.series(metric_index(w, metric))[static_cast<size_t>(w.today - w.record_from)];
-}
-
 const std::vector<double>& series(World& w, const std::string& metric) {
   return w.metrics.series(metric_index(w, metric));
 }
@@ -142,9 +137,11 @@ double mean_last(const std::vector<double>& s, size_t days) {
 void check_conservation(World& w) {
   const ChildColumns c(w);
   const ProviderColumns p(w);
+  const auto away = w.children.find<uint8_t>("placed_out_of_area");
+  const auto third = w.children.find<int32_t>("second_previous_placement_start");
   std::vector<uint32_t> pointing(w.providers.rows(), 0);
   std::array<double, kPlacementTypes> by_type{};
-  double looked_after = 0;
+  double looked_after = 0, out_of_area = 0, three = 0, inadequate = 0, distance = 0;
   for (AgentId i = 0; i < w.children.rows(); ++i) {
     const uint32_t prov = w.children[c.provider][i];
     if (w.children[c.legal][i] == 0) {
@@ -153,6 +150,10 @@ void check_conservation(World& w) {
     }
     ASSERT_TRUE(w.children.active(i)) << "child " << i << " left the population but is still looked after";
     ++looked_after;
+    out_of_area += w.children[away][i];
+    three += w.children[third][i] != INT32_MIN && w.today - w.children[third][i] < 365;
+    inadequate += prov != kNone && w.providers[p.grade][prov] == models::kInadequate;
+    distance += w.children[c.distance][i];
     const uint8_t t = w.children[c.type][i];
     ASSERT_LT(t, kPlacementTypes) << "child " << i;
     ++by_type[t];
@@ -184,6 +185,12 @@ void check_conservation(World& w) {
   for (size_t l = 1; l < models::kLegalStatuses; ++l)
     legal += today(w, "cla_legal_" + std::string(models::kLegalStatusNames[l]));
   ASSERT_EQ(legal, looked_after);
+  // Care keeps these as running totals (Care::tally): they must be what a count
+  // over the children gives (distances are summed in whole metres).
+  ASSERT_EQ(today(w, "out_of_area"), out_of_area);
+  ASSERT_EQ(today(w, "cla_3plus_placements"), three);
+  ASSERT_EQ(today(w, "cla_in_inadequate"), inadequate);
+  ASSERT_NEAR(today(w, "placement_distance_mean"), looked_after > 0 ? distance / looked_after : 0.0, 1e-3);
 }
 
 }  // namespace
