@@ -114,7 +114,7 @@ class Care final : public Module {
   int recent_moves(const World& w, AgentId c, int32_t days) const;
   // The next day on which one of those moves leaves the window (a day past any run if none).
   int32_t next_move_leaves(const World& w, AgentId c, int32_t days) const;
-  const IndexSet& in_care() const { return in_care_; }
+  const SparseIndexSet& in_care() const { return in_care_; }
 
   // The exploitation module's links (serial phases only). Who is recognised as at
   // risk of exploitation (matching then looks for carers who can meet it); a
@@ -223,7 +223,7 @@ class Care final : public Module {
   EventKind ev_entry_, ev_placement_, ev_notice_, ev_exit_, ev_legal_;
   // Traced decisions and observations (World::trace).
   EventKind ev_decision_, ev_application_, ev_crisis_, ev_review_, ev_match_, ev_notice_reason_, ev_ended_;
-  IndexSet in_care_;
+  SparseIndexSet in_care_;
   Stocks stocks_;
   std::deque<std::pair<AgentId, int32_t>> secure_queue_;  // child, day applied
   int32_t applied_day_ = kNever;                            // children who applied for secure on that day

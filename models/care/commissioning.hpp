@@ -46,7 +46,7 @@ class Commissioning {
   const Finance& finance_;
   Params p_;
   AgendaKind deregister_, approve_, eoc_end_;
-  IndexSet eoc_cases_, eoc_kept_home_;  // families the team works with; those it keeps together
+  SparseIndexSet eoc_cases_, eoc_kept_home_;  // families the team works with; those it keeps together
   double eoc_places_ = 0;
   double commissioning_today_ = 0;
   MetricId m_households_, m_approvals_, m_deregistrations_, m_home_places_, m_eoc_open_, m_eoc_starts_, m_eoc_prevented_,

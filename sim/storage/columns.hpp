@@ -7,6 +7,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "sim/storage/state_archive.hpp"
@@ -175,6 +176,9 @@ class ColumnTable {
 
 // A set of ids with O(1) insert, erase and membership, iterated densely: the
 // "active cases" lists that let a phase visit only children with something open.
+// Positions are a vector over every id up to the largest inserted: 4 bytes a
+// row of the table, right for sets that hold much of it (SparseIndexSet for the
+// rest).
 class IndexSet {
  public:
   bool contains(AgentId id) const { return id < pos_.size() && pos_[id] != kAbsent; }
@@ -201,6 +205,42 @@ class IndexSet {
   static constexpr uint32_t kAbsent = UINT32_MAX;
   std::vector<AgentId> ids_;
   std::vector<uint32_t> pos_;
+};
+
+// The same for sets that hold a small share of a large table (children looked
+// after, children involved in exploitation): positions in a hash map, so memory
+// follows the members, not the table (at national scale a position vector per
+// set was 4 to 8 bytes for each of some 20 million rows). The members' order, and
+// so every iteration, is the same as IndexSet's.
+class SparseIndexSet {
+ public:
+  bool contains(AgentId id) const { return pos_.count(id) != 0; }
+  void insert(AgentId id) {
+    if (pos_.emplace(id, static_cast<uint32_t>(ids_.size())).second) ids_.push_back(id);
+  }
+  void erase(AgentId id) {
+    auto it = pos_.find(id);
+    if (it == pos_.end()) return;
+    const uint32_t p = it->second;
+    const AgentId last = ids_.back();
+    ids_[p] = last;
+    pos_[last] = p;
+    ids_.pop_back();
+    pos_.erase(id);
+  }
+  size_t size() const { return ids_.size(); }
+  const std::vector<AgentId>& ids() const { return ids_; }
+  // Checkpoints: the members in order; positions follow from it.
+  void save(StateOut& ar) const { ar(ids_); }
+  void load(StateIn& ar) {
+    ar(ids_);
+    pos_.clear();
+    for (uint32_t p = 0; p < ids_.size(); ++p) pos_.emplace(ids_[p], p);
+  }
+
+ private:
+  std::vector<AgentId> ids_;
+  std::unordered_map<AgentId, uint32_t> pos_;
 };
 
 }  // namespace sgsim
