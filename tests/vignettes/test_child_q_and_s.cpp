@@ -1,8 +1,9 @@
 // Child Q and Child S (002_5db1e8f627105674.txt; EVIDENCE.md §6.3, §6.4): the
 // as-was presets against the review's patterns, and the after-reforms presets
 // against its claims. Each preset is run once (20 replicates, the file's seeds)
-// and shared by the tests that read it. What the model cannot show is listed in
-// the vignettes' child.yaml under NOT REPRODUCED.
+// and shared by the tests that read it; two of Child Q's comparisons read 60.
+// What the model cannot show is listed in the vignettes' child.yaml under NOT
+// REPRODUCED.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -23,6 +24,15 @@ constexpr int kReplicates = 20;
 
 const std::vector<VignetteReplicate>& runs(const std::string& preset) {
   return cached_vignette("scenarios/vignettes/" + preset + ".yaml", kReplicates);
+}
+
+// The two after-reforms comparisons whose expected effect is under two standard
+// errors at 20 replicates read 60 (replicates 0..59, so these 20 are among them):
+// at 20 a redraw of the model's randomness (any change to what draws what) failed
+// one of them about one time in five.
+constexpr int kWideReplicates = 60;
+const std::vector<VignetteReplicate>& wide_runs(const std::string& preset) {
+  return cached_vignette("scenarios/vignettes/" + preset + ".yaml", kWideReplicates);
 }
 
 // Status codes (docs/output.md): 0 none ... 5 protection plan, 6 looked after.
@@ -171,15 +181,16 @@ TEST(VignetteChildQ, StablePlacementsLowerMissingAsWas) {
 
 // Claim: specialist foster carers (LP10) and trigger plans (LP36) mean fewer
 // moves. Criterion: the mean number of placements over the run is lower after
-// the reforms than as it was, over the same 20 replicates (same seeds).
-// Why: in 60 replicates the means are 6.53 and 4.82, a paired difference of 1.72
-// (se 0.67); over these 20 the means are 7.35 and 4.85, a difference of 2.5 (se
-// 1.4). The test asks only for the direction, which these 20 show by 1.8 se. The effect is modest
-// because her needs score, which decides who can care for her, is the
-// population's draw (child.yaml: NOT REPRODUCED).
+// the reforms than as it was, over the same 60 replicates (same seeds).
+// Why: in these 60 the means are 6.53 and 4.82, a paired difference of 1.72
+// (se 0.67): the direction holds by 2.6 se, so a redraw of the model's
+// randomness fails it about one time in 200 (at 20 replicates, se about 1.2,
+// about one time in 14: it failed when the police notifications' draws changed).
+// The effect is modest because her needs score, which decides who can care for
+// her, is the population's draw (child.yaml: NOT REPRODUCED).
 TEST(VignetteChildQ, FewerMovesAfterReforms) {
-  const double before = mean(runs("child_q/as_was"), [](const VignetteReplicate& r) { return as_double(q_placements(r)); });
-  const double after = mean(runs("child_q/after_reforms"), [](const VignetteReplicate& r) { return as_double(q_placements(r)); });
+  const double before = mean(wide_runs("child_q/as_was"), [](const VignetteReplicate& r) { return as_double(q_placements(r)); });
+  const double after = mean(wide_runs("child_q/after_reforms"), [](const VignetteReplicate& r) { return as_double(q_placements(r)); });
   std::printf("Child Q: mean placements %.2f as-was, %.2f after reforms\n", before, after);
   EXPECT_LT(after, before);
 }
@@ -187,17 +198,18 @@ TEST(VignetteChildQ, FewerMovesAfterReforms) {
 // Claim: better-matched placements: children at high risk of exploitation placed
 // with specialist foster carers (LP10, ¶43). Criterion: the share of replicates
 // in which she is ever placed with specialist foster carers is higher after the
-// reforms by at least 0.1. Why: 0.03 against 0.23 in 60 replicates (difference
-// 0.20, se 0.06); 0.00 against 0.25 in these 20 (se of the difference about
-// 0.10): 0.1 is one se below the expected difference and 1.5 below this one.
+// reforms by at least 0.08, over the same 60 replicates. Why: 0.03 against 0.23
+// in these 60 (difference 0.20, se 0.06): 0.08 is two se below it, so a redraw
+// fails it about one time in 40 (the earlier 0.1 over 20 replicates, se about
+// 0.10, failed about one time in six).
 TEST(VignetteChildQ, SpecialistCarersAfterReforms) {
   const auto specialist = [](const VignetteReplicate& r) {
     return r.count(0, "placement", 0, INT32_MAX, [](const Event& e) { return (e.detail & 15) == kSpecialistFoster; }) > 0;
   };
-  const double before = share(runs("child_q/as_was"), specialist);
-  const double after = share(runs("child_q/after_reforms"), specialist);
+  const double before = share(wide_runs("child_q/as_was"), specialist);
+  const double after = share(wide_runs("child_q/after_reforms"), specialist);
   std::printf("Child Q: share ever with specialist foster carers %.2f as-was, %.2f after reforms\n", before, after);
-  EXPECT_GE(after, before + 0.1);
+  EXPECT_GE(after, before + 0.08);
 }
 
 // Claim: harm remains possible under good practice — the review's alternative
