@@ -243,13 +243,16 @@ class RunFile:
         child_days and wall_seconds."""
         return np.asarray(self._dataset(scenario, "summary", metric)[()], dtype=np.float64).reshape(-1)
 
-    def authorities(self, scenario: str) -> dict:
-        """A national run's authorities (docs/authorities.md): arrays code, name,
-        region, x_km, y_km, one entry per authority in table order."""
+    def _authorities_group(self, scenario: str):
         g = self._group(scenario)
         if "authorities" not in g:
             raise RunFileError(f"{self.path}: scenario '{scenario}' is not a national run (no authorities group)")
-        a = g["authorities"]
+        return g["authorities"]
+
+    def authorities(self, scenario: str) -> dict:
+        """A national run's authorities (docs/authorities.md): arrays code, name,
+        region, x_km, y_km, one entry per authority in table order."""
+        a = self._authorities_group(scenario)
         out = {k: np.array([_py(x) for x in a[k][()]]) for k in ("code", "name", "region")}
         out.update({k: np.asarray(a[k][()], dtype=np.float64) for k in ("x_km", "y_km")})
         return out
@@ -257,10 +260,7 @@ class RunFile:
     def authority_summary(self, scenario: str, metric: str) -> np.ndarray:
         """Each authority's summary of a metric over the measurement window, as
         summary(): float64 array [replicate x authority]."""
-        g = self._group(scenario)
-        if "authorities" not in g:
-            raise RunFileError(f"{self.path}: scenario '{scenario}' is not a national run (no authorities group)")
-        s = g["authorities"]["summary"]
+        s = self._authorities_group(scenario)["summary"]
         if metric not in s:
             raise RunFileError(f"{self.path}: scenario '{scenario}' has no metric '{metric}'")
         return np.asarray(s[metric][()], dtype=np.float64)

@@ -459,15 +459,12 @@ void Care::tally(const World& w, AgentId c, int sign) {
   const AgentId p = w.children[provider_][c];
   stocks_.by_type[t] += sign;
   stocks_.by_legal[w.children[legal_][c]] += sign;
-  stocks_.distance_m += sign * std::llround(static_cast<double>(w.children[distance_][c]) * 1000.0);
+  stocks_.distance_m += sign * std::llround(static_cast<double>(w.children[distance_][c]) * kMetresPerKm);
   if (p == PlacementMarket::kNoProvider || PlacementMarket::external(p)) stocks_.spot_by_type[t] += sign;  // spot
   if (p != PlacementMarket::kNoProvider && market_.grade(w, p) == kInadequate) stocks_.inadequate += sign;
   if (w.children[away_][c]) stocks_.away_by_type[t] += sign;
   // A child past its year was already taken off, on the day, from three_ends.
-  if (three_in_a_year(w, c)) {
-    stocks_.three += sign;
-    stocks_.three_ends[w.children[start2_][c] + kYear] += sign;
-  }
+  if (three_in_a_year(w, c)) stocks_.three_ends[w.children[start2_][c] + kYear] += sign;
 }
 
 void Care::enter(World& w, std::vector<AgentId> group, EntryRoute route, LegalStatus legal, bool count) {
@@ -917,10 +914,9 @@ void Care::daily(World& w) {
 void Care::accounting(World& w) {
   // Children whose third-last placement began a year ago today stop counting.
   auto& ends = stocks_.three_ends;
-  while (!ends.empty() && ends.begin()->first <= w.today) {
-    stocks_.three -= ends.begin()->second;
-    ends.erase(ends.begin());
-  }
+  while (!ends.empty() && ends.begin()->first <= w.today) ends.erase(ends.begin());
+  int64_t three = 0;
+  for (const auto& [day, children] : ends) three += children;
   std::array<double, kCategories> by_category{};
   std::array<double, kPlacementTypes> per_child_cost{};
   double away = 0, away_cost = 0;
@@ -945,8 +941,8 @@ void Care::accounting(World& w) {
   const auto n = static_cast<double>(in_care_.size());
   w.metrics.set(m_open_, n);
   w.metrics.set(m_out_of_area_, away);
-  w.metrics.set(m_distance_, n > 0 ? static_cast<double>(stocks_.distance_m) / 1000.0 / n : 0.0);
-  w.metrics.set(m_three_moves_, static_cast<double>(stocks_.three));
+  w.metrics.set(m_distance_, n > 0 ? static_cast<double>(stocks_.distance_m) / kMetresPerKm / n : 0.0);
+  w.metrics.set(m_three_moves_, static_cast<double>(three));
   w.metrics.set(m_inadequate_, static_cast<double>(stocks_.inadequate));
   w.metrics.set(m_secure_waiting_, static_cast<double>(secure_queue_.size()));
   w.metrics.add_to(m_cost_, total);

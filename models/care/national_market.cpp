@@ -125,8 +125,12 @@ void NationalMarket::occupy(AgentId p) {
   reindex(index(p));
 }
 
-void NationalMarket::vacate(AgentId p) {
-  if (deferring()) throw std::logic_error("national market: a place freed while authorities run side by side");
+void NationalMarket::vacate(uint16_t from, AgentId p) {
+  if (deferring()) vacated_[from].push_back(p);
+  else free_place(p);
+}
+
+void NationalMarket::free_place(AgentId p) {
   Place& pl = places_[index(p)];
   if (pl.occupied == 0) throw std::logic_error("national market: vacating an empty place");
   --pl.occupied;
@@ -137,7 +141,7 @@ void NationalMarket::register_care(uint16_t authority, Care* care, World* world)
 
 void NationalMarket::settle_day() {
   for (auto& given_up : vacated_) {
-    for (AgentId p : given_up) vacate(p);
+    for (AgentId p : given_up) free_place(p);
     given_up.clear();
   }
   for (auto [care, world] : care_)

@@ -45,11 +45,10 @@ class NationalMarket {
   std::optional<Match> find(const Nation& nation, uint16_t buyer, PlacementType t, const PlacementNeed& need,
                             double max_km, bool allow_inadequate) const;
   void occupy(AgentId p);
-  void vacate(AgentId p);
-  // While authorities run side by side (Nation::concurrent) a place given up is
-  // noted by its authority and freed in the day's national work.
+  // A place given up by a child of authority `from`. While authorities run side
+  // by side (Nation::concurrent) it is noted and freed in the day's national work.
+  void vacate(uint16_t from, AgentId p);
   bool deferring() const { return nation_->concurrent(); }
-  void vacate_later(uint16_t authority, AgentId p) { vacated_[authority].push_back(p); }
   uint8_t grade(AgentId p) const { return places_[index(p)].grade; }
   bool meets_exploitation(AgentId p) const { return places_[index(p)].exploitation; }
   PlacementType type(AgentId p) const { return places_[index(p)].type; }
@@ -79,6 +78,7 @@ class NationalMarket {
   };
   static size_t index(AgentId p) { return p & ~kExternal; }
   void reindex(size_t i);
+  void free_place(AgentId p);
   const std::vector<uint16_t>& nearest(const Nation& nation, uint16_t buyer) const;
 
   const Nation* nation_;

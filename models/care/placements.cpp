@@ -349,10 +349,7 @@ void PlacementMarket::occupy(World& w, AgentId p) {
 }
 
 void PlacementMarket::vacate(World& w, AgentId p) {
-  if (external(p)) {
-    if (national_->deferring()) return national_->vacate_later(home_, p);
-    return national_->vacate(p);
-  }
+  if (external(p)) return national_->vacate(home_, p);
   if (w.providers[occupied_][p] == 0) throw std::logic_error("placement: vacating an empty provider");
   --w.providers[occupied_][p];
   index(w, p);

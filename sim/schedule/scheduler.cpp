@@ -66,10 +66,10 @@ void Scheduler::begin_day(int32_t day) {
 }
 
 void Scheduler::run_phase(Phase phase) {
-  for (const auto& it : plan_.items()) {
-    if (it.phase != phase) continue;
-    if (it.kernel) run_parallel(it);
-    else it.serial(world_);
+  for (const auto& item : plan_.items()) {
+    if (item.phase != phase) continue;
+    if (item.kernel) run_parallel(item);
+    else item.serial(world_);
   }
 }
 

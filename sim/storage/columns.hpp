@@ -174,59 +174,55 @@ class ColumnTable {
   std::vector<AgentId> arrivals_, departures_;
 };
 
+// Where each member of an id set sits in its list. Dense: a vector over every id
+// up to the largest inserted, 4 bytes a row of the table, for sets that hold much
+// of it. Sparse: a hash map, so memory follows the members, not the table, for
+// sets that hold a small share of a large one (at national scale a position
+// vector per set was 4 to 8 bytes for each of some 20 million child rows).
+struct DensePositions {
+  static constexpr uint32_t kAbsent = UINT32_MAX;
+  uint32_t get(AgentId id) const { return id < at.size() ? at[id] : kAbsent; }
+  void set(AgentId id, uint32_t p) {
+    if (id >= at.size()) at.resize(static_cast<size_t>(id) + 1, kAbsent);
+    at[id] = p;
+  }
+  void drop(AgentId id) { at[id] = kAbsent; }
+  void clear() { at.clear(); }
+  std::vector<uint32_t> at;
+};
+struct SparsePositions {
+  static constexpr uint32_t kAbsent = UINT32_MAX;
+  uint32_t get(AgentId id) const {
+    auto it = at.find(id);
+    return it == at.end() ? kAbsent : it->second;
+  }
+  void set(AgentId id, uint32_t p) { at[id] = p; }
+  void drop(AgentId id) { at.erase(id); }
+  void clear() { at.clear(); }
+  std::unordered_map<AgentId, uint32_t> at;
+};
+
 // A set of ids with O(1) insert, erase and membership, iterated densely: the
 // "active cases" lists that let a phase visit only children with something open.
-// Positions are a vector over every id up to the largest inserted: 4 bytes a
-// row of the table, right for sets that hold much of it (SparseIndexSet for the
-// rest).
-class IndexSet {
+// Erasing moves the last member into the gap, so the order depends only on the
+// sequence of inserts and erases, whichever positions are kept.
+template <class Positions>
+class BasicIndexSet {
  public:
-  bool contains(AgentId id) const { return id < pos_.size() && pos_[id] != kAbsent; }
+  bool contains(AgentId id) const { return pos_.get(id) != Positions::kAbsent; }
   void insert(AgentId id) {
     if (contains(id)) return;
-    if (id >= pos_.size()) pos_.resize(static_cast<size_t>(id) + 1, kAbsent);
-    pos_[id] = static_cast<uint32_t>(ids_.size());
+    pos_.set(id, static_cast<uint32_t>(ids_.size()));
     ids_.push_back(id);
   }
   void erase(AgentId id) {
-    if (!contains(id)) return;
-    const uint32_t p = pos_[id];
+    const uint32_t p = pos_.get(id);
+    if (p == Positions::kAbsent) return;
     const AgentId last = ids_.back();
     ids_[p] = last;
-    pos_[last] = p;
+    pos_.set(last, p);
     ids_.pop_back();
-    pos_[id] = kAbsent;
-  }
-  size_t size() const { return ids_.size(); }
-  const std::vector<AgentId>& ids() const { return ids_; }
-  SGSIM_STATE(ids_, pos_)
-
- private:
-  static constexpr uint32_t kAbsent = UINT32_MAX;
-  std::vector<AgentId> ids_;
-  std::vector<uint32_t> pos_;
-};
-
-// The same for sets that hold a small share of a large table (children looked
-// after, children involved in exploitation): positions in a hash map, so memory
-// follows the members, not the table (at national scale a position vector per
-// set was 4 to 8 bytes for each of some 20 million rows). The members' order, and
-// so every iteration, is the same as IndexSet's.
-class SparseIndexSet {
- public:
-  bool contains(AgentId id) const { return pos_.count(id) != 0; }
-  void insert(AgentId id) {
-    if (pos_.emplace(id, static_cast<uint32_t>(ids_.size())).second) ids_.push_back(id);
-  }
-  void erase(AgentId id) {
-    auto it = pos_.find(id);
-    if (it == pos_.end()) return;
-    const uint32_t p = it->second;
-    const AgentId last = ids_.back();
-    ids_[p] = last;
-    pos_[last] = p;
-    ids_.pop_back();
-    pos_.erase(id);
+    pos_.drop(id);
   }
   size_t size() const { return ids_.size(); }
   const std::vector<AgentId>& ids() const { return ids_; }
@@ -235,12 +231,14 @@ class SparseIndexSet {
   void load(StateIn& ar) {
     ar(ids_);
     pos_.clear();
-    for (uint32_t p = 0; p < ids_.size(); ++p) pos_.emplace(ids_[p], p);
+    for (uint32_t p = 0; p < ids_.size(); ++p) pos_.set(ids_[p], p);
   }
 
  private:
   std::vector<AgentId> ids_;
-  std::unordered_map<AgentId, uint32_t> pos_;
+  Positions pos_;
 };
+using IndexSet = BasicIndexSet<DensePositions>;
+using SparseIndexSet = BasicIndexSet<SparsePositions>;
 
 }  // namespace sgsim
