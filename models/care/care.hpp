@@ -99,15 +99,15 @@ class Care final : public Module {
   bool consider_s20(World& w, AgentId c, double judged);
 
   const Params& params() const { return p_; }
-  bool looked_after(const World& w, AgentId c) const { return w.children[legal_][c] != 0; }
-  LegalStatus legal(const World& w, AgentId c) const { return static_cast<LegalStatus>(w.children[legal_][c]); }
-  PlacementType placement(const World& w, AgentId c) const { return static_cast<PlacementType>(w.children[type_][c]); }
-  AgentId provider(const World& w, AgentId c) const { return w.children[provider_][c]; }
+  bool looked_after(const World& w, AgentId c) const { return get(w, legal_, c) != 0; }
+  LegalStatus legal(const World& w, AgentId c) const { return static_cast<LegalStatus>(get(w, legal_, c)); }
+  PlacementType placement(const World& w, AgentId c) const { return static_cast<PlacementType>(get(w, type_, c)); }
+  AgentId provider(const World& w, AgentId c) const { return get(w, provider_, c); }
   Commissioning& commissioning() { return commissioning_; }
-  int32_t placement_start(const World& w, AgentId c) const { return w.children[placement_start_][c]; }
-  bool away(const World& w, AgentId c) const { return w.children[away_][c] != 0; }
-  double distance(const World& w, AgentId c) const { return w.children[distance_][c]; }
-  bool disabled(const World& w, AgentId c) const { return w.children[disabled_][c] != 0; }
+  int32_t placement_start(const World& w, AgentId c) const { return get(w, placement_start_, c); }
+  bool away(const World& w, AgentId c) const { return get(w, away_, c) != 0; }
+  double distance(const World& w, AgentId c) const { return get(w, distance_, c); }
+  bool disabled(const World& w, AgentId c) const { return get(w, disabled_, c) != 0; }
   // The placement's provider can care for a child at risk of exploitation.
   bool meets_exploitation(const World& w, AgentId c) const;
   // Moves (placement starts after the first of this period) in the last `days` days.
@@ -215,6 +215,27 @@ class Care final : public Module {
   std::function<void(World&, AgentId)> placement_hook_;
   Params p_;
 
+  // Care's state of a child is a row of World::care_records, added the first
+  // time care deals with the child (an entry, or proceedings begun) and kept
+  // after, so that a return to care finds it (its seq keeps old agenda entries
+  // stale). Most children are never looked after: a child row holds only the
+  // record's number, 4 bytes instead of the 48 of the columns below, which at
+  // national scale is close to a gigabyte (docs/performance.md). `get` reads a
+  // child's value, the column's initial value if care has no record of it;
+  // `at` is for writing and adds the record.
+  static constexpr AgentId kNoRecord = UINT32_MAX;
+  template <class T>
+  T get(const World& w, Col<T> col, AgentId c) const {
+    const AgentId r = w.children[record_][c];
+    return r == kNoRecord ? w.care_records.initial(col) : w.care_records[col][r];
+  }
+  template <class T>
+  T& at(World& w, Col<T> col, AgentId c) {
+    AgentId& r = w.children[record_][c];
+    if (r == kNoRecord) r = w.care_records.add_rows(1);
+    return w.care_records[col][r];
+  }
+  Col<uint32_t> record_;  // children: the row of care_records, or kNoRecord
   Col<uint8_t> legal_, route_, type_, away_, planned_, kin_, notice_, disabled_;
   Col<uint32_t> provider_, seq_;
   Col<int32_t> care_start_, placement_start_, start1_, start2_, pending_, secure_since_;

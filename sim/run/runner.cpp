@@ -175,8 +175,7 @@ std::vector<ModuleDescription> describe_modules(const ModelFactory& factory) {
   auto model = bind_model(factory);
   const Calendar calendar(make_date(2024, 4, 1), 1, HolidayRule::none);
   World world(calendar, RandomStreams(0, 0), 1.0, false);
-  std::vector<ColumnTable*> tables = {&world.children, &world.households, &world.workers, &world.providers,
-                                     &world.care_leavers};
+  const auto tables = world.tables();
   std::vector<ModuleDescription> out;
   for (auto& m : model->modules) {
     ModuleDescription d;

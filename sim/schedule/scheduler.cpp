@@ -58,11 +58,7 @@ void Scheduler::run_day(int32_t day) {
 
 void Scheduler::begin_day(int32_t day) {
   world_.today = day;
-  world_.children.begin_day();
-  world_.households.begin_day();
-  world_.workers.begin_day();
-  world_.providers.begin_day();
-  world_.care_leavers.begin_day();
+  for (ColumnTable* t : world_.tables()) t->begin_day();
 }
 
 void Scheduler::run_phase(Phase phase) {

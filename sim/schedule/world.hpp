@@ -3,6 +3,7 @@
 // events and the daily metrics. Modules read and write it only from the phases
 // they registered (see scheduler.hpp for the order).
 #include <algorithm>
+#include <array>
 #include <vector>
 
 #include "sim/calendar/calendar.hpp"
@@ -34,6 +35,18 @@ struct World {
   ColumnTable workers{"workers"};
   ColumnTable providers{"providers"};
   ColumnTable care_leavers{"care_leavers"};  // young people 18-25 who left care
+  // A row for each child the care module has dealt with (looked after now or
+  // before, or in care proceedings): about 1% of the children, so care's state
+  // is kept here and a child row holds only the row number (models/care/care.hpp).
+  ColumnTable care_records{"care_records"};
+
+  // Every agent table, in a fixed order (checkpoints, descriptions, day start).
+  std::array<ColumnTable*, 6> tables() {
+    return {&children, &households, &workers, &providers, &care_leavers, &care_records};
+  }
+  std::array<const ColumnTable*, 6> tables() const {
+    return {&children, &households, &workers, &providers, &care_leavers, &care_records};
+  }
 
   Agenda agenda;
   EventRegistry event_types;
@@ -51,14 +64,14 @@ struct World {
   // carry no state; a branch's fork is re-applied by the Simulation.
   void save(StateOut& ar) const {
     ar(today, record_from, child_days);
-    for (const ColumnTable* t : {&children, &households, &workers, &providers, &care_leavers}) t->save(ar);
+    for (const ColumnTable* t : tables()) t->save(ar);
     agenda.save(ar, today);
     metrics.save(ar);
     ar(events_today, event_log, trace_log);
   }
   void load(StateIn& ar) {
     ar(today, record_from, child_days);
-    for (ColumnTable* t : {&children, &households, &workers, &providers, &care_leavers}) t->load(ar);
+    for (ColumnTable* t : tables()) t->load(ar);
     agenda.load(ar, today);
     metrics.load(ar);
     ar(events_today, event_log, trace_log);

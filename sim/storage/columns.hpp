@@ -50,6 +50,12 @@ class ColumnTable {
     return static_cast<const Column<T>*>(columns_[c.index].get())->data;
   }
 
+  // The value every row of a column starts at (what a row not yet added would hold).
+  template <class T>
+  T initial(Col<T> c) const {
+    return static_cast<const Column<T>*>(columns_[c.index].get())->initial;
+  }
+
   // A column by name (for tests, traces and per-child output; rules hold handles).
   template <class T>
   Col<T> find(const std::string& name) const {

@@ -95,16 +95,26 @@ Settings care_system(int64_t children, int64_t days, const Settings& more = {}) 
   return s;
 }
 
-// Column handles by name.
+// Care's column handles by name. A child's value is read through its care
+// record (World::care_records): the column's initial value if care has none.
 struct ChildColumns {
-  Col<uint8_t> legal, type, notice;
+  Col<uint32_t> record;
+  Col<uint8_t> legal, type, notice, away;
   Col<uint32_t> provider;
-  Col<int32_t> start;
+  Col<int32_t> start, third;
   Col<float> distance;
   explicit ChildColumns(const World& w)
-      : legal(w.children.find<uint8_t>("care_legal_status")), type(w.children.find<uint8_t>("placement_type")),
-        notice(w.children.find<uint8_t>("placement_notice")), provider(w.children.find<uint32_t>("provider")),
-        start(w.children.find<int32_t>("placement_start")), distance(w.children.find<float>("placement_distance_km")) {}
+      : record(w.children.find<uint32_t>("care_record")), legal(w.care_records.find<uint8_t>("care_legal_status")),
+        type(w.care_records.find<uint8_t>("placement_type")), notice(w.care_records.find<uint8_t>("placement_notice")),
+        away(w.care_records.find<uint8_t>("placed_out_of_area")), provider(w.care_records.find<uint32_t>("provider")),
+        start(w.care_records.find<int32_t>("placement_start")),
+        third(w.care_records.find<int32_t>("second_previous_placement_start")),
+        distance(w.care_records.find<float>("placement_distance_km")) {}
+  template <class T>
+  T operator()(const World& w, Col<T> col, AgentId child) const {
+    const AgentId r = w.children[record][child];
+    return r == kNone ? w.care_records.initial(col) : w.care_records[col][r];
+  }
 };
 
 struct ProviderColumns {
@@ -137,24 +147,22 @@ double mean_last(const std::vector<double>& s, size_t days) {
 void check_conservation(World& w) {
   const ChildColumns c(w);
   const ProviderColumns p(w);
-  const auto away = w.children.find<uint8_t>("placed_out_of_area");
-  const auto third = w.children.find<int32_t>("second_previous_placement_start");
   std::vector<uint32_t> pointing(w.providers.rows(), 0);
   std::array<double, kPlacementTypes> by_type{};
   double looked_after = 0, out_of_area = 0, three = 0, inadequate = 0, distance = 0;
   for (AgentId i = 0; i < w.children.rows(); ++i) {
-    const uint32_t prov = w.children[c.provider][i];
-    if (w.children[c.legal][i] == 0) {
+    const uint32_t prov = c(w, c.provider, i);
+    if (c(w, c.legal, i) == 0) {
       ASSERT_EQ(prov, kNone) << "child " << i << " is not looked after but holds a place";
       continue;
     }
     ASSERT_TRUE(w.children.active(i)) << "child " << i << " left the population but is still looked after";
     ++looked_after;
-    out_of_area += w.children[away][i];
-    three += w.children[third][i] != INT32_MIN && w.today - w.children[third][i] < 365;
+    out_of_area += c(w, c.away, i);
+    three += c(w, c.third, i) != INT32_MIN && w.today - c(w, c.third, i) < 365;
     inadequate += prov != kNone && w.providers[p.grade][prov] == models::kInadequate;
-    distance += w.children[c.distance][i];
-    const uint8_t t = w.children[c.type][i];
+    distance += c(w, c.distance, i);
+    const uint8_t t = c(w, c.type, i);
     ASSERT_LT(t, kPlacementTypes) << "child " << i;
     ++by_type[t];
     if (has_providers(static_cast<PlacementType>(t))) {
@@ -250,7 +258,7 @@ std::array<double, kPlacementTypes> new_placements(const Settings& s) {
   while (!sim.done()) {
     sim.step();
     for (AgentId i = 0; i < w.children.rows(); ++i)
-      if (w.children[c.legal][i] != 0 && w.children[c.start][i] == w.today) ++n[w.children[c.type][i]];
+      if (c(w, c.legal, i) != 0 && c(w, c.start, i) == w.today) ++n[c(w, c.type, i)];
   }
   return n;
 }
@@ -312,14 +320,14 @@ DistanceSeen distances(bool allow_out_of_area, double move_on, double limit, dou
   while (!sim.done()) {
     sim.step();
     for (AgentId i = 0; i < w.children.rows(); ++i) {
-      if (w.children[c.legal][i] == 0) continue;
-      const auto t = static_cast<PlacementType>(w.children[c.type][i]);
+      if (c(w, c.legal, i) == 0) continue;
+      const auto t = static_cast<PlacementType>(c(w, c.type, i));
       if (t == PlacementType::emergency || t == PlacementType::unregulated) {
         ++seen.last_resort;
         continue;
       }
-      const uint32_t prov = w.children[c.provider][i];
-      const double km = prov == kNone ? w.children[c.distance][i] : w.providers[p.distance][prov];
+      const uint32_t prov = c(w, c.provider, i);
+      const double km = prov == kNone ? c(w, c.distance, i) : w.providers[p.distance][prov];
       ++seen.checked;
       if (km > limit) {
         ++seen.beyond;
@@ -426,29 +434,29 @@ void follow_notices(NoticesSeen& seen) {
     for (auto it = notices.begin(); it != notices.end();) {
       const AgentId i = it->first;
       const Notice& n = it->second;
-      if (w.children[c.legal][i] == 0) {  // left care meanwhile
+      if (c(w, c.legal, i) == 0) {  // left care meanwhile
         it = notices.erase(it);
         continue;
       }
       if (w.today < n.due) {
-        ASSERT_EQ(w.children[c.start][i], n.start) << "child " << i << " moved on day " << w.today
+        ASSERT_EQ(c(w, c.start, i), n.start) << "child " << i << " moved on day " << w.today
                                                     << "; the notice ends on day " << n.due;
-        ASSERT_EQ(w.children[c.provider][i], n.provider) << "child " << i << " day " << w.today;
-        ASSERT_EQ(w.children[c.type][i], n.type) << "child " << i << " day " << w.today;
-        ASSERT_EQ(w.children[c.notice][i], 1) << "child " << i << " day " << w.today;
+        ASSERT_EQ(c(w, c.provider, i), n.provider) << "child " << i << " day " << w.today;
+        ASSERT_EQ(c(w, c.type, i), n.type) << "child " << i << " day " << w.today;
+        ASSERT_EQ(c(w, c.notice, i), 1) << "child " << i << " day " << w.today;
         ++it;
         continue;
       }
-      ASSERT_EQ(w.children[c.start][i], n.due) << "child " << i << " did not move when the notice ended";
-      ASSERT_EQ(w.children[c.notice][i], 0) << "child " << i;
-      if (w.children[c.type][i] == n.type && w.children[c.provider][i] == n.provider) ++seen.same_provider;
+      ASSERT_EQ(c(w, c.start, i), n.due) << "child " << i << " did not move when the notice ended";
+      ASSERT_EQ(c(w, c.notice, i), 0) << "child " << i;
+      if (c(w, c.type, i) == n.type && c(w, c.provider, i) == n.provider) ++seen.same_provider;
       ++seen.moved;
       it = notices.erase(it);
     }
     for (AgentId i = 0; i < w.children.rows(); ++i)
-      if (w.children[c.legal][i] != 0 && w.children[c.notice][i] == 1 && !notices.contains(i))
-        notices[i] = Notice{w.today + kNotice, w.children[c.provider][i], w.children[c.type][i],
-                            w.children[c.start][i]};
+      if (c(w, c.legal, i) != 0 && c(w, c.notice, i) == 1 && !notices.contains(i))
+        notices[i] = Notice{w.today + kNotice, c(w, c.provider, i), c(w, c.type, i),
+                            c(w, c.start, i)};
   }
 }
 }  // namespace
@@ -528,8 +536,8 @@ TEST(CareCosts, PlacementCostsMatchARecomputationFromProvidersAndChildren) {
       expected[models::kCategoryOf[t]] += cost;
     }
     for (AgentId i = 0; i < w.children.rows(); ++i) {
-      if (w.children[c.legal][i] == 0) continue;
-      const size_t t = w.children[c.type][i];
+      if (c(w, c.legal, i) == 0) continue;
+      const size_t t = c(w, c.type, i);
       if (has_providers(static_cast<PlacementType>(t))) continue;
       expected[models::kCategoryOf[t]] += price[t];
       ++per_child_days;
