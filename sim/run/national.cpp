@@ -231,6 +231,7 @@ ReplicateResult run_national_replicate(const Scenario& scenario, const ModelFact
   if (ck && std::filesystem::exists(ck->path) && read_checkpoint_header(ck->path).fingerprint == ck->fingerprint)
     load_checkpoint(ck->path, load);  // this run was under way: carry on from its last checkpoint
 
+  std::vector<double> day_total(metric_count), day_weights(metric_count);
   while (!sims.front()->done()) {
     if (options.cancel && options.cancel->load(std::memory_order_relaxed)) throw Cancelled();
     const int32_t day = sims.front()->day();
@@ -249,23 +250,29 @@ ReplicateResult run_national_replicate(const Scenario& scenario, const ModelFact
     });
     const int64_t out = day - static_cast<int64_t>(sims.front()->world().record_from);
     if (out >= 0) {
+      // Authority by authority (each World's day once, in the cache), each
+      // metric's total still added up in table order.
       const auto d = static_cast<size_t>(out);
-      for (size_t m = 0; m < metric_count; ++m) {
-        double total = 0, weights = 0;
-        for (size_t a = 0; a < n; ++a) {
-          const auto& last = sims[a]->world().metrics.last_day();
+      std::fill(day_total.begin(), day_total.end(), 0.0);
+      std::fill(day_weights.begin(), day_weights.end(), 0.0);
+      for (size_t a = 0; a < n; ++a) {
+        const auto& last = sims[a]->world().metrics.last_day();
+        for (size_t m = 0; m < metric_count; ++m) {
           switch (info[m].aggregate) {
-            case Aggregate::sum: total += last[m]; break;
-            case Aggregate::max: total = std::max(total, last[m]); break;
+            case Aggregate::sum: day_total[m] += last[m]; break;
+            case Aggregate::max: day_total[m] = std::max(day_total[m], last[m]); break;
             case Aggregate::mean:
-              total += last[m] * last[weight_of[m]];
-              weights += last[weight_of[m]];
+              day_total[m] += last[m] * last[weight_of[m]];
+              day_weights[m] += last[weight_of[m]];
               break;
           }
-          if (d >= days - window) in_window[a][m] += last[m];
         }
-        r.series[m][d] = info[m].aggregate == Aggregate::mean ? (weights > 0 ? total / weights : 0.0) : total;
+        if (d >= days - window)
+          for (size_t m = 0; m < metric_count; ++m) in_window[a][m] += last[m];
       }
+      for (size_t m = 0; m < metric_count; ++m)
+        r.series[m][d] = info[m].aggregate == Aggregate::mean ? (day_weights[m] > 0 ? day_total[m] / day_weights[m] : 0.0)
+                                                              : day_total[m];
     }
     const int32_t next = sims.front()->day();
     if (ck && ck->every > 0 && next % ck->every == 0 && !sims.front()->done())

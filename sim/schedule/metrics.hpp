@@ -34,6 +34,7 @@ class Metrics {
   MetricId add(std::string name, std::string unit, std::string meaning, MetricKind kind) {
     info_.push_back({std::move(name), std::move(unit), std::move(meaning), kind, Aggregate::sum, {}});
     today_.push_back(0.0);
+    if (kind == MetricKind::flow) flows_.push_back(static_cast<uint16_t>(info_.size() - 1));
     return MetricId{static_cast<uint16_t>(info_.size() - 1)};
   }
   // An average over the units another metric counts (Aggregate::mean), or a maximum.
@@ -51,12 +52,13 @@ class Metrics {
 
   // End of day: store today's values (a negative output day is burn-in: not
   // stored) and reset the flows.
+  // Every World closes its day, one per authority in a national run, so this
+  // reads only the values and the list of flows, not each metric's description.
   void close_day(int32_t day) {
-    for (size_t i = 0; i < info_.size(); ++i) {
-      if (last_only_) last_[i] = today_[i];
-      else if (day >= 0) series_[i][static_cast<size_t>(day)] = today_[i];
-      if (info_[i].kind == MetricKind::flow) today_[i] = 0.0;
-    }
+    if (last_only_) last_ = today_;
+    else if (day >= 0)
+      for (size_t i = 0; i < today_.size(); ++i) series_[i][static_cast<size_t>(day)] = today_[i];
+    for (uint16_t f : flows_) today_[f] = 0.0;
   }
 
   // A national run's authorities keep no series of their own: the runner reads
@@ -83,6 +85,7 @@ class Metrics {
  private:
   std::vector<MetricInfo> info_;
   std::vector<double> today_;
+  std::vector<uint16_t> flows_;  // the flows' indices, reset at the end of each day
   std::vector<std::vector<double>> series_;
   bool last_only_ = false;
   std::vector<double> last_;
