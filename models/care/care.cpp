@@ -220,8 +220,8 @@ void Care::declare_parameters(ParamDeclarer& d) {
 }
 
 void Care::declare_state(World& w) {
-  record_ = w.children.add<uint32_t>("care_record", "id", "row of care_records (none if care never dealt with the child)",
-                                     kNoRecord);
+  record_.index = w.children.add<uint32_t>("care_record", "id",
+                                           "row of care_records (none if care never dealt with the child)", SideRows::kNone);
   auto& c = w.care_records;
   legal_ = c.add<uint8_t>("care_legal_status", "code", "legal status while looked after (0 not looked after)");
   route_ = c.add<uint8_t>("care_entry_route", "code", "how the current period of care began");

@@ -215,27 +215,21 @@ class Care final : public Module {
   std::function<void(World&, AgentId)> placement_hook_;
   Params p_;
 
-  // Care's state of a child is a row of World::care_records, added the first
-  // time care deals with the child (an entry, or proceedings begun) and kept
-  // after, so that a return to care finds it (its seq keeps old agenda entries
-  // stale). Most children are never looked after: a child row holds only the
-  // record's number, 4 bytes instead of the 48 of the columns below, which at
-  // national scale is close to a gigabyte (docs/performance.md). `get` reads a
-  // child's value, the column's initial value if care has no record of it;
-  // `at` is for writing and adds the record.
-  static constexpr AgentId kNoRecord = UINT32_MAX;
+  // Care's state of a child is a row of World::care_records (SideRows), added
+  // the first time care deals with the child (an entry, or proceedings begun)
+  // and kept after, so that a return to care finds it (its seq keeps old agenda
+  // entries stale). Most children are never looked after: a child row holds only
+  // the record's number, 4 bytes instead of the 48 of the columns below, close
+  // to a gigabyte at national scale (docs/performance.md).
   template <class T>
   T get(const World& w, Col<T> col, AgentId c) const {
-    const AgentId r = w.children[record_][c];
-    return r == kNoRecord ? w.care_records.initial(col) : w.care_records[col][r];
+    return record_.get(w.children, w.care_records, col, c);
   }
   template <class T>
   T& at(World& w, Col<T> col, AgentId c) {
-    AgentId& r = w.children[record_][c];
-    if (r == kNoRecord) r = w.care_records.add_rows(1);
-    return w.care_records[col][r];
+    return record_.at(w.children, w.care_records, col, c);
   }
-  Col<uint32_t> record_;  // children: the row of care_records, or kNoRecord
+  SideRows record_;
   Col<uint8_t> legal_, route_, type_, away_, planned_, kin_, notice_, disabled_;
   Col<uint32_t> provider_, seq_;
   Col<int32_t> care_start_, placement_start_, start1_, start2_, pending_, secure_since_;

@@ -130,16 +130,19 @@ double Casework::judged(World& w, AgentId c, StreamId stream, double estimate) c
 }
 
 void Casework::declare_state(World& w) {
-  status_ = w.children.add<uint8_t>("status", "code", "statutory status (0 none … 5 protection plan, 6 looked after)");
-  since_ = w.children.add<int32_t>("status_since", "simulated day", "day the current status began");
-  step_day_ = w.children.add<int32_t>("step_day", "simulated day", "day the current step falls due", kNever);
-  last_referral_ = w.children.add<int32_t>("last_referral", "simulated day", "day of the last referral", kNever);
-  closed_day_ = w.children.add<int32_t>("closed_day", "simulated day", "day the last case closed", kNever);
+  case_.index = w.children.add<uint32_t>("case_record", "id", "row of case_records (none if never referred)",
+                                        SideRows::kNone);
+  auto& r = w.case_records;
+  status_ = r.add<uint8_t>("status", "code", "statutory status (0 none … 5 protection plan, 6 looked after)");
+  since_ = r.add<int32_t>("status_since", "simulated day", "day the current status began");
+  step_day_ = r.add<int32_t>("step_day", "simulated day", "day the current step falls due", kNever);
+  last_referral_ = r.add<int32_t>("last_referral", "simulated day", "day of the last referral", kNever);
+  closed_day_ = r.add<int32_t>("closed_day", "simulated day", "day the last case closed", kNever);
   record_ = w.children.add<float>("csc_record", "concern points", "CSC's record, as of record_day");
   record_day_ = w.children.add<int32_t>("record_day", "simulated day", "day the record was last updated");
-  assessed_ = w.children.add<float>("assessed_household", "concern points", "what the last assessment found");
-  closing_multiplier_ = w.children.add<float>("closing_multiplier", "rate ratio", "intervention effect at closure", 1.0f);
-  plans_ = w.children.add<uint8_t>("protection_plans", "plans", "child protection plans so far");
+  assessed_ = r.add<float>("assessed_household", "concern points", "what the last assessment found");
+  closing_multiplier_ = r.add<float>("closing_multiplier", "rate ratio", "intervention effect at closure", 1.0f);
+  plans_ = r.add<uint8_t>("protection_plans", "plans", "child protection plans so far");
   ev_referral_ = w.event_types.add_kind("referral", "a contact accepted as a referral (detail: 1 if within 12 months "
                                                    "of the child's previous referral, else 0)");
   ev_status_ = w.event_types.add_kind("status", "the child's statutory status changes (detail: the new status, 0 none, "
@@ -218,17 +221,17 @@ double Casework::assess_household(World& w, AgentId c, StreamId stream) {
   double score = p_.capacity_weight * (1.0 - risk_.capacity(w, hh));
   for (size_t s = 0; s < FamilyRisk::kStressors; ++s)
     if (risk_.stressor(w, hh, s) && d.bernoulli(p_.stressor_detection)) score += p_.stressor_weight;
-  w.children[assessed_][c] = static_cast<float>(score);
+  at(w, assessed_, c) = static_cast<float>(score);
   return score;
 }
 
 void Casework::note_referral(World& w, AgentId c) {
   w.metrics.add_to(m_referrals_, 1);
-  const int32_t last = w.children[last_referral_][c];
+  const int32_t last = get(w, last_referral_, c);
   const bool again = last != kNever && static_cast<int64_t>(w.today) - last <= kRereferralWindow;
   if (again) w.metrics.add_to(m_rereferrals_, 1);
   w.log(c, ev_referral_, again ? 1 : 0);
-  w.children[last_referral_][c] = w.today;
+  at(w, last_referral_, c) = w.today;
 }
 
 double Casework::case_weight(Status s) const {
@@ -270,14 +273,14 @@ void Casework::set_status(World& w, AgentId c, Status s, std::optional<double> l
   if (old == s) return;
   --open_[static_cast<size_t>(old)];
   ++open_[static_cast<size_t>(s)];
-  if (old == Status::protection_plan) w.metrics.add_to(m_plan_days_, w.today - w.children[since_][c]);
-  w.children[status_][c] = static_cast<uint8_t>(s);
-  w.children[since_][c] = w.today;
+  if (old == Status::protection_plan) w.metrics.add_to(m_plan_days_, w.today - get(w, since_, c));
+  at(w, status_, c) = static_cast<uint8_t>(s);
+  at(w, since_, c) = w.today;
   w.log(c, ev_status_, static_cast<int32_t>(s));
   if (s == Status::protection_plan) {
     w.metrics.add_to(m_plan_starts_, 1);
-    if (w.children[plans_][c] > 0) w.metrics.add_to(m_repeat_plans_, 1);
-    if (w.children[plans_][c] < UINT8_MAX) ++w.children[plans_][c];
+    if (get(w, plans_, c) > 0) w.metrics.add_to(m_repeat_plans_, 1);
+    if (at(w, plans_, c) < UINT8_MAX) ++at(w, plans_, c);
   }
   if (old == Status::protection_plan) w.metrics.add_to(m_plan_ends_, 1);
   // Assessments sit with the assessment team, everything after with safeguarding.
@@ -305,8 +308,8 @@ void Casework::set_status(World& w, AgentId c, Status s, std::optional<double> l
     // The effect of the work lingers, then fades (IN-1) — unless the child has a
     // new home for good, whose effect stays.
     const double m = lasting ? *lasting : risk_.case_multiplier(w, c);
-    w.children[closing_multiplier_][c] = static_cast<float>(m);
-    w.children[closed_day_][c] = w.today;
+    at(w, closing_multiplier_, c) = static_cast<float>(m);
+    at(w, closed_day_, c) = w.today;
     risk_.set_case(w, c, false, m);
     if (!lasting && m < 1.0) w.agenda.file(w.today + static_cast<int32_t>(p_.fade_half_life), fade_, c, 1);
   } else {
@@ -328,11 +331,11 @@ void Casework::daily(World& w) {
     if (w.children.active(c)) apply_intervention(w, c);
   // True harm by the child's status: what each tier of help leaves unprevented.
   for (const Event& e : w.events_today)
-    if (e.kind == risk_.harm_event().index) w.metrics.add_to(m_harm_by_status_[w.children[status_][e.child]], 1);
+    if (e.kind == risk_.harm_event().index) w.metrics.add_to(m_harm_by_status_[get(w, status_, e.child)], 1);
 
   for (AgentId c : w.agenda.due(w.today, early_help_end_))
     if (status(w, c) == Status::early_help && step_day(w, c) == w.today && w.children.active(c)) {
-      w.trace(c, ev_early_help_, 2, w.today - w.children[since_][c], p_.early_help_consent, workload());
+      w.trace(c, ev_early_help_, 2, w.today - get(w, since_, c), p_.early_help_consent, workload());
       set_status(w, c, Status::none);
     }
 
@@ -343,7 +346,7 @@ void Casework::daily(World& w) {
     const bool noncooperation = d.bernoulli(1.0 - std::exp(-p_.cin_noncooperation * p_.cin_review_days / kDaysPerYear));
     assess_household(w, c, kReview);
     // Under pressure the time limit shortens just as thresholds rise (shifted()).
-    const bool time_up = shifted(static_cast<double>(w.today - w.children[since_][c])) >= p_.cin_time_limit;
+    const bool time_up = shifted(static_cast<double>(w.today - get(w, since_, c))) >= p_.cin_time_limit;
     const double j = judged(w, c, kReview, estimate(w, c));
     const auto trace = [&](ReviewOutcome outcome) {
       w.trace(c, ev_review_, outcome, j, shifted(p_.close_threshold), workload());
@@ -366,11 +369,11 @@ void Casework::daily(World& w) {
 
   for (const AgendaEntry& e : w.agenda.due(w.today, fade_)) {
     const AgentId c = e.id;
-    const int32_t closed = w.children[closed_day_][c];
+    const int32_t closed = get(w, closed_day_, c);
     if (!w.children.active(c) || status(w, c) != Status::none ||
         closed + static_cast<int32_t>(p_.fade_half_life * e.payload) != w.today)
       continue;
-    const double m0 = w.children[closing_multiplier_][c];
+    const double m0 = get(w, closing_multiplier_, c);
     const double m = e.payload >= kFadeSteps ? 1.0 : 1.0 - (1.0 - m0) * std::exp2(-static_cast<double>(e.payload));
     risk_.set_case(w, c, false, m);
     if (e.payload < kFadeSteps)
@@ -383,10 +386,10 @@ void Casework::daily(World& w) {
     if (needs_worker(s)) wf_.release(w, c);
     --open_[static_cast<size_t>(s)];
     ++open_[0];
-    w.children[status_][c] = 0;
+    at(w, status_, c) = 0;
     if (s == Status::protection_plan) {
       w.metrics.add_to(m_plan_ends_, 1);
-      w.metrics.add_to(m_plan_days_, w.today - w.children[since_][c]);
+      w.metrics.add_to(m_plan_days_, w.today - get(w, since_, c));
     }
   }
 }

@@ -55,7 +55,8 @@ class Casework final : public Module {
   void save(StateOut&) const override;
   void load(StateIn&) override;
 
-  Status status(const World& w, AgentId c) const { return static_cast<Status>(w.children[status_][c]); }
+  Status status(const World& w, AgentId c) const { return static_cast<Status>(get(w, status_, c)); }
+  int32_t since(const World& w, AgentId c) const { return get(w, since_, c); }  // the day the status began
   // Move a child to a new status: counts starts and ends, allocates or frees a
   // worker, opens or closes the intervention. The only way a status changes.
   // `lasting`: the case closes because the child now lives elsewhere for good
@@ -70,7 +71,7 @@ class Casework final : public Module {
   // Assess the household: each stressor present is found with a probability;
   // low carer capacity is seen in proportion. Stores and returns the finding.
   double assess_household(World& w, AgentId c, StreamId stream);
-  double estimate(const World& w, AgentId c) const { return record(w, c) + w.children[assessed_][c]; }
+  double estimate(const World& w, AgentId c) const { return record(w, c) + get(w, assessed_, c); }
 
   // Thresholds rise with team pressure (decision-making ecology): × (1 + shift × over-cap share).
   // The workload a decision is taken under (Workforce::pressure), for traces.
@@ -83,7 +84,7 @@ class Casework final : public Module {
 
   void note_referral(World& w, AgentId c);  // counts referrals and re-referrals within 12 months
   // The day the child's current step (assessment, enquiry, conference, review) falls due.
-  int32_t& step_day(World& w, AgentId c) { return w.children[step_day_][c]; }
+  int32_t& step_day(World& w, AgentId c) { return at(w, step_day_, c); }
   // Early help is offered; parents consent or not (EVIDENCE.md FC-3, IN-5).
   void offer_early_help(World& w, AgentId c, StreamId stream);
   // Re-work the open case's effect on the child's harm hazard from today's
@@ -97,7 +98,6 @@ class Casework final : public Module {
   using CareHook = std::function<bool(World&, AgentId, double)>;
   void set_care_hook(CareHook hook) { care_hook_ = std::move(hook); }
   MetricId plan_starts() const { return m_plan_starts_; }
-  Col<int32_t> since_col() const { return since_; }
 
  private:
   double intervention(const World& w, AgentId c, Status s) const;
@@ -111,6 +111,20 @@ class Casework final : public Module {
   Params p_;
   EventKind ev_referral_, ev_status_;
   EventKind ev_review_, ev_early_help_;  // traced (World::trace)
+  // The case's state is a row of World::case_records (SideRows), added at a
+  // child's first referral or status and kept after: a child row holds only the
+  // row's number. CSC's record of what it has been told stays a column of
+  // children (record_, record_day_): contacts reach far more children than
+  // referrals do.
+  template <class T>
+  T get(const World& w, Col<T> col, AgentId c) const {
+    return case_.get(w.children, w.case_records, col, c);
+  }
+  template <class T>
+  T& at(World& w, Col<T> col, AgentId c) {
+    return case_.at(w.children, w.case_records, col, c);
+  }
+  SideRows case_;
   Col<uint8_t> status_;
   Col<int32_t> since_, step_day_, last_referral_, closed_day_;
   Col<float> record_, assessed_, closing_multiplier_;

@@ -183,7 +183,7 @@ void FrontDoor::daily(World& w) {
     if (!w.children.active(c) || casework_.status(w, c) != Status::assessment || casework_.step_day(w, c) != w.today)
       continue;
     w.metrics.add_to(m_assess_done_, 1);
-    const int32_t took = w.calendar.working_days_between(w.children[casework_.since_col()][c], w.today);
+    const int32_t took = w.calendar.working_days_between(casework_.since(w, c), w.today);
     w.metrics.add_to(m_assess_days_, took);
     if (took > p_.statutory_days) w.metrics.add_to(m_over_limit_, 1);
     casework_.assess_household(w, c, kAssessment);

@@ -39,13 +39,17 @@ struct World {
   // before, or in care proceedings): about 1% of the children, so care's state
   // is kept here and a child row holds only the row number (models/care/care.hpp).
   ColumnTable care_records{"care_records"};
+  // A row for each child children's social care has had a referral or a status
+  // for (about a third of the child rows over ten years): casework's state
+  // (models/casework/casework.hpp), as care_records is care's.
+  ColumnTable case_records{"case_records"};
 
   // Every agent table, in a fixed order (checkpoints, descriptions, day start).
-  std::array<ColumnTable*, 6> tables() {
-    return {&children, &households, &workers, &providers, &care_leavers, &care_records};
+  std::array<ColumnTable*, 7> tables() {
+    return {&children, &households, &workers, &providers, &care_leavers, &care_records, &case_records};
   }
-  std::array<const ColumnTable*, 6> tables() const {
-    return {&children, &households, &workers, &providers, &care_leavers, &care_records};
+  std::array<const ColumnTable*, 7> tables() const {
+    return {&children, &households, &workers, &providers, &care_leavers, &care_records, &case_records};
   }
 
   Agenda agenda;

@@ -180,6 +180,30 @@ class ColumnTable {
   std::vector<AgentId> arrivals_, departures_;
 };
 
+// A module's state for the few rows of a large table that it deals with (the
+// children ever looked after, or ever referred), kept as rows of a small table
+// of its own: the large table holds only the small table's row number, 4 bytes
+// a row instead of every column. `get` reads a value (the column's initial
+// value for a row with none); `at` is for writing and adds the row the first
+// time. A reference from `at` lasts until the next row is added.
+struct SideRows {
+  static constexpr AgentId kNone = UINT32_MAX;
+  Col<uint32_t> index;  // of the large table: the row of the small one, or kNone
+
+  template <class T>
+  T get(const ColumnTable& owner, const ColumnTable& side, Col<T> col, AgentId id) const {
+    const AgentId r = owner[index][id];
+    return r == kNone ? side.initial(col) : side[col][r];
+  }
+  template <class T>
+  T& at(ColumnTable& owner, ColumnTable& side, Col<T> col, AgentId id) const {
+    AgentId& r = owner[index][id];
+    if (r == kNone) r = side.add_rows(1);
+    return side[col][r];
+  }
+  bool has(const ColumnTable& owner, AgentId id) const { return owner[index][id] != kNone; }
+};
+
 // Where each member of an id set sits in its list. Dense: a vector over every id
 // up to the largest inserted, 4 bytes a row of the table, for sets that hold much
 // of it. Sparse: a hash map, so memory follows the members, not the table, for

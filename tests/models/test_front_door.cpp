@@ -109,14 +109,14 @@ TEST(FrontDoor, MashRaisesTheShareOfHighRiskChildrenWhoReachAPlan) {
     Simulation sim(scenario(v), models::make_modules, 0, RunOptions{});
     World& w = sim.world();
     const auto high = w.children.find<uint8_t>("high_true_risk");
-    const auto status = w.children.find<uint8_t>("status");
+    const auto& casework = sim.module<models::Casework>();
     Outcome o;
     while (!sim.done()) {
       sim.step();
       for (AgentId c = 0; c < w.children.rows(); ++c) {
         if (!w.children.active(c)) continue;
         if (w.children[high][c]) o.at_risk.insert(c);
-        if (w.children[status][c] == static_cast<uint8_t>(models::Status::protection_plan)) o.reached.insert(c);
+        if (casework.status(w, c) == models::Status::protection_plan) o.reached.insert(c);
       }
     }
     return o;
