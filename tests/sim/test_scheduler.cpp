@@ -80,6 +80,43 @@ TEST(Columns, SparseIndexSetKeepsIndexSetsOrderAndSurvivesACheckpoint) {
   EXPECT_EQ(back.ids().front(), sparse.ids().back());
 }
 
+// Side rows read as the column's initial value until first written, give each
+// agent its own row once (a second write finds it again), leave agents never
+// written without one, and read back from a checkpoint of the two tables.
+TEST(Columns, SideRowsAreAddedOnFirstWriteOnlyAndReadInitialUntilThen) {
+  ColumnTable owner("children"), side("records");
+  SideRows rows;
+  rows.index = owner.add<uint32_t>("record", "id", "row of records", SideRows::kNone);
+  const auto day = side.add<int32_t>("day", "simulated day", "a day", -7);
+  const auto flag = side.add<uint8_t>("flag", "flag", "a flag");
+  owner.add_rows(1000);
+  for (AgentId id = 0; id < 1000; ++id) ASSERT_EQ(rows.get(owner, side, day, id), -7) << id;
+  for (AgentId id = 0; id < 1000; id += 10) {
+    rows.at(owner, side, day, id) = static_cast<int32_t>(id);
+    rows.at(owner, side, flag, id) = 1;  // the same agent: the same row
+  }
+  EXPECT_EQ(side.rows(), 100u);
+  for (AgentId id = 0; id < 1000; ++id) {
+    ASSERT_EQ(rows.has(owner, id), id % 10 == 0) << id;
+    ASSERT_EQ(rows.get(owner, side, day, id), id % 10 == 0 ? static_cast<int32_t>(id) : -7) << id;
+    ASSERT_EQ(rows.get(owner, side, flag, id), id % 10 == 0 ? 1 : 0) << id;
+  }
+  std::stringstream buf;
+  {
+    StateOut out(buf);
+    owner.save(out);
+    side.save(out);
+  }
+  ColumnTable owner2("children"), side2("records");
+  owner2.add<uint32_t>("record", "id", "row of records", SideRows::kNone);
+  side2.add<int32_t>("day", "simulated day", "a day", -7);
+  side2.add<uint8_t>("flag", "flag", "a flag");
+  StateIn in(buf);
+  owner2.load(in);
+  side2.load(in);
+  for (AgentId id = 0; id < 1000; ++id) ASSERT_EQ(rows.get(owner2, side2, day, id), rows.get(owner, side, day, id)) << id;
+}
+
 TEST(Agenda, FilesByDayAndKindAndDropsBeyondTheHorizon) {
   Agenda ag;
   auto k1 = ag.add_kind("one");
