@@ -132,6 +132,7 @@ double Casework::judged(World& w, AgentId c, StreamId stream, double estimate) c
 void Casework::declare_state(World& w) {
   case_.index = w.children.add<uint32_t>("case_record", "id", "row of case_records (none if never referred)",
                                         SideRows::kNone);
+  wf_.use_case_rows(case_);  // the worker columns of a case are rows of case_records too
   auto& r = w.case_records;
   status_ = r.add<uint8_t>("status", "code", "statutory status (0 none … 5 protection plan, 6 looked after)");
   since_ = r.add<int32_t>("status_since", "simulated day", "day the current status began");

@@ -93,6 +93,8 @@ class Casework final : public Module {
   void apply_intervention(World& w, AgentId c);
   const Params& params() const { return p_; }
   Workforce& workforce() { return wf_; }
+  // The rows of case_records (for the modules that keep columns of a case there).
+  const SideRows& case_rows() const { return case_; }
   // The care module's say at a child-in-need review: given the judged estimate,
   // it may accommodate the child (returns true if the child entered care).
   using CareHook = std::function<bool(World&, AgentId, double)>;

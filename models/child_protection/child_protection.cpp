@@ -46,7 +46,10 @@ void ChildProtection::declare_parameters(ParamDeclarer& d) {
 }
 
 void ChildProtection::declare_state(World& w) {
-  strategy_day_ = w.children.add<int32_t>("strategy_day", "simulated day", "day of the last strategy discussion");
+  // A column of casework's case_records: a strategy discussion is held for a
+  // child with a case (the row is reached through casework's case_record).
+  case_ = casework_.case_rows();
+  strategy_day_ = w.case_records.add<int32_t>("strategy_day", "simulated day", "day of the last strategy discussion");
   enquiry_end_ = w.agenda.add_kind("child_protection.enquiry_ends");
   conference_ = w.agenda.add_kind("child_protection.conference");
   review_ = w.agenda.add_kind("child_protection.review_conference");
@@ -81,7 +84,7 @@ void ChildProtection::declare_state(World& w) {
 
 void ChildProtection::strategy_discussion(World& w, AgentId c) {
   w.metrics.add_to(m_strategy_, 1);
-  w.children[strategy_day_][c] = w.today;
+  case_.at(w.children, w.case_records, strategy_day_, c) = w.today;
   const double judged = casework_.judged(w, c, kStrategy, casework_.estimate(w, c));
   if (care_.consider_emergency(w, c, judged)) {  // removed at once; the enquiry goes on inside care
     w.trace(c, ev_strategy_, 2, judged, casework_.shifted(care_.params().emergency_threshold), casework_.workload());
@@ -126,7 +129,7 @@ void ChildProtection::daily(World& w) {
       casework_.set_status(w, c, Status::child_in_need);
       continue;
     }
-    int32_t day = std::max(w.today, w.calendar.add_working_days(w.children[strategy_day_][c],
+    int32_t day = std::max(w.today, w.calendar.add_working_days(case_.get(w.children, w.case_records, strategy_day_, c),
                                                                 static_cast<int32_t>(p_.conference_working_days)));
     const bool deferred = p_.defer_for_investigation && agencies_.concern(w, c, kPolice) > 0;
     w.trace(c, ev_enquiry_, deferred ? 2 : 1, judged, threshold, casework_.workload());

@@ -76,11 +76,15 @@ void Workforce::declare_parameters(ParamDeclarer& d) {
 }
 
 void Workforce::declare_state(World& w) {
-  worker_ = w.children.add<uint32_t>("worker", "id", "allocated social worker", kNone);
-  changes_ = w.children.add<uint8_t>("worker_changes", "changes", "changes of worker during the current case");
-  waiting_ = w.children.add<uint8_t>("unallocated", "flag", "case waiting for a worker");
-  case_team_ = w.children.add<uint8_t>("case_team", "code", "team holding the case (0 assessment, 1 safeguarding)");
-  case_weight_ = w.children.add<float>("case_weight", "weighted cases", "weight of the case in its worker's caseload");
+  // A case is held for a child casework has a record of: these are columns of
+  // its case_records (casework.hpp), reached through the children's case_record
+  // column, which casework declares after this module and hands over (use_case_rows).
+  auto& r = w.case_records;
+  worker_ = r.add<uint32_t>("worker", "id", "allocated social worker", kNone);
+  changes_ = r.add<uint8_t>("worker_changes", "changes", "changes of worker during the current case");
+  waiting_ = r.add<uint8_t>("unallocated", "flag", "case waiting for a worker");
+  case_team_ = r.add<uint8_t>("case_team", "code", "team holding the case (0 assessment, 1 safeguarding)");
+  case_weight_ = r.add<float>("case_weight", "weighted cases", "weight of the case in its worker's caseload");
   load_ = w.workers.add<float>("load", "weighted cases", "weighted caseload");
   cases_n_ = w.workers.add<uint16_t>("cases", "cases", "cases allocated");
   agency_ = w.workers.add<uint8_t>("agency", "flag", "1 = agency worker");
@@ -165,8 +169,8 @@ double Workforce::pressure() const {
 
 void Workforce::trace_allocation(World& w, AgentId child, int32_t change) const {
   if (!w.traced(child)) return;
-  const auto t = static_cast<size_t>(w.children[case_team_][child]);
-  const AgentId worker = w.children[worker_][child];
+  const auto t = static_cast<size_t>(get(w, case_team_, child));
+  const AgentId worker = get(w, worker_, child);
   const double lightest = by_load_[t].empty() ? 0.0 : by_load_[t].begin()->first;  // the case waits: no room there
   const double load = worker == kNone ? lightest : static_cast<double>(w.workers[load_][worker]);
   w.trace(child, ev_allocation_, change + kTeamFactor * static_cast<int32_t>(t),
@@ -182,64 +186,64 @@ void Workforce::allocate(World& w, AgentId child, AgentId worker) {
   const auto t = static_cast<size_t>(w.workers[team_][worker]);
   auto& load = w.workers[load_][worker];
   by_load_[t].erase({load, worker});
-  load += w.children[case_weight_][child];
+  load += get(w, case_weight_, child);
   by_load_[t].insert({load, worker});
   ++w.workers[cases_n_][worker];
   cases_[worker].push_back(child);
-  w.children[worker_][child] = worker;
+  at(w, worker_, child) = worker;
 }
 
 // Take the case off its worker (the case stays open).
 void Workforce::unallocate(World& w, AgentId child) {
-  const AgentId worker = w.children[worker_][child];
+  const AgentId worker = get(w, worker_, child);
   if (worker == kNone) return;
   const auto t = static_cast<size_t>(w.workers[team_][worker]);
   auto& list = cases_[worker];
   list.erase(std::find(list.begin(), list.end(), child));
   auto& load = w.workers[load_][worker];
   by_load_[t].erase({load, worker});
-  load = std::max(0.0f, load - w.children[case_weight_][child]);
+  load = std::max(0.0f, load - get(w, case_weight_, child));
   if (list.empty()) load = 0;  // no drift from float sums
   by_load_[t].insert({load, worker});
   --w.workers[cases_n_][worker];
-  w.children[worker_][child] = kNone;
+  at(w, worker_, child) = kNone;
 }
 
 void Workforce::enqueue(World& w, AgentId child) {
-  w.children[waiting_][child] = 1;
-  queue_[w.children[case_team_][child]].push_back(child);
+  at(w, waiting_, child) = 1;
+  queue_[get(w, case_team_, child)].push_back(child);
   ++queued_;
 }
 
 void Workforce::assign(World& w, AgentId child, Team team, double weight) {
-  const bool open = w.children[worker_][child] != kNone || w.children[waiting_][child];
-  open_weight_ += weight - (open ? w.children[case_weight_][child] : 0.0);
-  const bool same_team = open && w.children[case_team_][child] == static_cast<uint8_t>(team);
-  const AgentId current = w.children[worker_][child];
+  const bool open = get(w, worker_, child) != kNone || get(w, waiting_, child);
+  open_weight_ += weight - (open ? get(w, case_weight_, child) : 0.0);
+  const bool same_team = open && get(w, case_team_, child) == static_cast<uint8_t>(team);
+  const AgentId current = get(w, worker_, child);
   if (same_team && current != kNone) {  // re-weight in place
     const auto t = static_cast<size_t>(team);
     auto& load = w.workers[load_][current];
     by_load_[t].erase({load, current});
-    load += static_cast<float>(weight) - w.children[case_weight_][child];
+    load += static_cast<float>(weight) - get(w, case_weight_, child);
     by_load_[t].insert({load, current});
-    w.children[case_weight_][child] = static_cast<float>(weight);
+    at(w, case_weight_, child) = static_cast<float>(weight);
     return;
   }
   if (same_team) {  // still waiting in the same queue
-    w.children[case_weight_][child] = static_cast<float>(weight);
+    at(w, case_weight_, child) = static_cast<float>(weight);
     return;
   }
   // A new case, or a transfer between teams (a change of worker: WF-5).
   if (open) {
     if (current != kNone) unallocate(w, child);
-    if (w.children[waiting_][child]) {
-      w.children[waiting_][child] = 0;  // left in the old queue, skipped lazily
+    if (get(w, waiting_, child)) {
+      at(w, waiting_, child) = 0;  // left in the old queue, skipped lazily
       --queued_;
     }
-    ++w.children[changes_][child];
+    ++at(w, changes_, child);
   }
-  w.children[case_team_][child] = static_cast<uint8_t>(team);
-  w.children[case_weight_][child] = static_cast<float>(weight);
+  at(w, case_team_, child) = static_cast<uint8_t>(team);
+  at(w, case_weight_, child) = static_cast<float>(weight);
   const bool room = has_room(team, weight);
   if (room) allocate(w, child, by_load_[static_cast<size_t>(team)].begin()->second);
   else enqueue(w, child);
@@ -247,18 +251,18 @@ void Workforce::assign(World& w, AgentId child, Team team, double weight) {
 }
 
 void Workforce::release(World& w, AgentId child) {
-  const bool open = w.children[worker_][child] != kNone || w.children[waiting_][child];
+  const bool open = get(w, worker_, child) != kNone || get(w, waiting_, child);
   if (!open) return;
-  open_weight_ -= w.children[case_weight_][child];
-  if (w.children[waiting_][child]) {
-    w.children[waiting_][child] = 0;  // removed from the queue lazily
+  open_weight_ -= get(w, case_weight_, child);
+  if (get(w, waiting_, child)) {
+    at(w, waiting_, child) = 0;  // removed from the queue lazily
     --queued_;
   }
-  const AgentId worker = w.children[worker_][child];
+  const AgentId worker = get(w, worker_, child);
   unallocate(w, child);
-  w.children[changes_][child] = 0;
+  at(w, changes_, child) = 0;
   if (w.traced(child))
-    w.trace(child, ev_allocation_, kReleased + kTeamFactor * w.children[case_team_][child],
+    w.trace(child, ev_allocation_, kReleased + kTeamFactor * get(w, case_team_, child),
             worker == kNone ? -1.0 : static_cast<double>(worker), p_.caseload_cap,
             worker == kNone ? 0.0 : static_cast<double>(w.workers[load_][worker]));
 }
@@ -274,10 +278,10 @@ void Workforce::depart(World& w, AgentId worker, bool left) {
   std::vector<AgentId> orphaned;
   orphaned.swap(cases_[worker]);
   for (AgentId child : orphaned) {
-    w.children[worker_][child] = kNone;
-    ++w.children[changes_][child];
+    at(w, worker_, child) = kNone;
+    ++at(w, changes_, child);
     reallocated_.push_back(child);
-    const double weight = w.children[case_weight_][child];
+    const double weight = get(w, case_weight_, child);
     const bool room = has_room(static_cast<Team>(t), weight);
     if (room) allocate(w, child, by_load_[t].begin()->second);
     else enqueue(w, child);
@@ -350,13 +354,13 @@ void Workforce::daily(World& w) {
     auto& q = queue_[t];
     while (!q.empty()) {
       const AgentId child = q.front();
-      if (!w.children[waiting_][child] || w.children[case_team_][child] != t) {
+      if (!get(w, waiting_, child) || get(w, case_team_, child) != t) {
         q.pop_front();  // closed or transferred while waiting
         continue;
       }
-      if (!has_room(static_cast<Team>(t), w.children[case_weight_][child])) break;
+      if (!has_room(static_cast<Team>(t), get(w, case_weight_, child))) break;
       q.pop_front();
-      w.children[waiting_][child] = 0;
+      at(w, waiting_, child) = 0;
       --queued_;
       allocate(w, child, by_load_[t].begin()->second);
       reallocated_.push_back(child);

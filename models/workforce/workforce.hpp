@@ -56,8 +56,10 @@ class Workforce final : public Module {
   void assign(World& w, AgentId child, Team team, double weight);
   // The case closed: free the worker (or leave the queue).
   void release(World& w, AgentId child);
-  AgentId worker_of(const World& w, AgentId child) const { return w.children[worker_][child]; }
-  int worker_changes(const World& w, AgentId child) const { return w.children[changes_][child]; }
+  // Casework's rows for the children with a case (casework.hpp), which hold this module's columns of a case.
+  void use_case_rows(const SideRows& rows) { case_ = rows; }
+  AgentId worker_of(const World& w, AgentId child) const { return get(w, worker_, child); }
+  int worker_changes(const World& w, AgentId child) const { return get(w, changes_, child); }
   // Children whose case gained or lost its worker in the last workforce step
   // (a queued case allocated, a leaver's case moved on), for casework to
   // re-work the intervention's strength.
@@ -95,11 +97,20 @@ class Workforce final : public Module {
 
   Finance& finance_;
   Params p_;
-  Col<uint32_t> worker_;    // children: allocated worker
-  Col<uint8_t> changes_;    // children: worker changes during the current case
-  Col<uint8_t> waiting_;    // children: in a team's unallocated queue
-  Col<uint8_t> case_team_;  // children: team the case belongs to
-  Col<float> case_weight_;  // children: weight of the case
+  template <class T>
+  T get(const World& w, Col<T> col, AgentId child) const {
+    return case_.get(w.children, w.case_records, col, child);
+  }
+  template <class T>
+  T& at(World& w, Col<T> col, AgentId child) {
+    return case_.at(w.children, w.case_records, col, child);
+  }
+  SideRows case_;           // casework's rows (case_records) for the children with a case
+  Col<uint32_t> worker_;    // case_records: allocated worker
+  Col<uint8_t> changes_;    // case_records: worker changes during the current case
+  Col<uint8_t> waiting_;    // case_records: in a team's unallocated queue
+  Col<uint8_t> case_team_;  // case_records: team the case belongs to
+  Col<float> case_weight_;  // case_records: weight of the case
   Col<float> load_;         // workers: weighted caseload
   Col<uint16_t> cases_n_;   // workers: cases
   Col<uint8_t> agency_, team_;
