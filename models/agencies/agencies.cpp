@@ -100,6 +100,8 @@ void Agencies::declare_parameters(ParamDeclarer& d) {
 }
 
 void Agencies::declare_state(World& w) {
+  first_record_ = w.children.add<uint32_t>("agency_record", "index", "first of the agencies' records of the child",
+                                           kNoRecord);
   for (size_t a = 0; a < kAgencies; ++a) ids_[a] = w.event_types.add_agency(kAgencyNames[a], kDefaults[a].label);
   contact_ = w.agenda.add_kind("agencies.contact");
   // What each agency saw and recorded of the child, and what it passed on and
@@ -142,13 +144,39 @@ void Agencies::declare_state(World& w) {
                                       std::string("contacts made by ") + kDefaults[a].label, MetricKind::flow);
 }
 
-Agencies::Record* Agencies::find(AgentId c, size_t a) {
-  auto it = records_.find(static_cast<uint64_t>(c) * kAgencies + a);
-  return it == records_.end() ? nullptr : &it->second;
+Agencies::Record* Agencies::find(const World& w, AgentId c, size_t a) {
+  for (uint32_t r = w.children[first_record_][c]; r != kNoRecord; r = records_[r].next)
+    if (records_[r].agency == a) return &records_[r];
+  return nullptr;
 }
-const Agencies::Record* Agencies::find(AgentId c, size_t a) const {
-  auto it = records_.find(static_cast<uint64_t>(c) * kAgencies + a);
-  return it == records_.end() ? nullptr : &it->second;
+const Agencies::Record* Agencies::find(const World& w, AgentId c, size_t a) const {
+  for (uint32_t r = w.children[first_record_][c]; r != kNoRecord; r = records_[r].next)
+    if (records_[r].agency == a) return &records_[r];
+  return nullptr;
+}
+
+Agencies::Record& Agencies::add_record(World& w, AgentId c, size_t a) {
+  uint32_t r = kNoRecord;
+  if (!free_.empty()) {
+    r = free_.back();
+    free_.pop_back();
+  } else {
+    grow_by_quarter(records_);
+    r = static_cast<uint32_t>(records_.size());
+    records_.emplace_back();
+  }
+  uint32_t& first = w.children[first_record_][c];
+  records_[r] = Record{};
+  records_[r].agency = static_cast<uint8_t>(a);
+  records_[r].next = first;
+  first = r;
+  return records_[r];
+}
+
+void Agencies::drop_records(World& w, AgentId c) {
+  uint32_t& first = w.children[first_record_][c];
+  for (uint32_t r = first; r != kNoRecord; r = records_[r].next) free_.push_back(r);
+  first = kNoRecord;
 }
 
 void Agencies::decay(Record& r, int32_t today) const {
@@ -159,12 +187,12 @@ void Agencies::decay(Record& r, int32_t today) const {
 }
 
 double Agencies::concern(const World& w, AgentId c, size_t a) const {
-  const Record* r = find(c, a);
+  const Record* r = find(w, c, a);
   return r ? r->concern * std::exp2(-(w.today - r->day) / p_.half_life) : 0.0;
 }
 
 double Agencies::take_unreported(const World& w, AgentId c, size_t a) {
-  Record* r = find(c, a);
+  Record* r = find(w, c, a);
   if (!r) return 0.0;
   decay(*r, w.today);
   const double fresh = std::max(0.0f, r->concern - r->reported);
@@ -173,7 +201,7 @@ double Agencies::take_unreported(const World& w, AgentId c, size_t a) {
 }
 
 void Agencies::batted_back(const World& w, AgentId c, size_t a) {
-  if (Record* r = find(c, a)) {
+  if (Record* r = find(w, c, a)) {
     decay(*r, w.today);
     r->threshold_factor = static_cast<float>(r->threshold_factor * p_.batted_back);
   }
@@ -181,7 +209,8 @@ void Agencies::batted_back(const World& w, AgentId c, size_t a) {
 
 void Agencies::record(World& w, AgentId c, size_t a, int32_t category, Draws& d, Source source, int32_t earliest) {
   const double sev = casework_.severity(category);
-  Record& r = records_[static_cast<uint64_t>(c) * kAgencies + a];
+  Record* found = find(w, c, a);
+  Record& r = found ? *found : add_record(w, c, a);
   decay(r, w.today);
   r.concern = static_cast<float>(r.concern + sev);
   const AgencyParams& ap = p_.agency[a];
@@ -263,7 +292,7 @@ void Agencies::daily(World& w) {
   }
   // Children who left: their records go too (ids are never reused).
   for (AgentId c : w.children.departures())
-    for (size_t a = 0; a < kAgencies; ++a) records_.erase(static_cast<uint64_t>(c) * kAgencies + a);
+    drop_records(w, c);
 }
 
 // Police attend domestic abuse incidents: a Poisson number a day over the households
@@ -300,24 +329,13 @@ void Agencies::plan_day(DayPlan& plan) {
 }
 
 // Checkpoints: every agency's record of every child (concern, what it has
-// reported, its batted-back factor, the day decayed to, its last contact). The
-// map is written sorted by key, so that the same records give the same bytes
-// whatever the hash table's order; no rule iterates over it (it is only looked
-// up, inserted into and erased from), so the order it is read back in does not
-// change the run. Nothing else changes after declare_state: the agency ids and
-// the agenda, event and metric handles are made there, the rest are parameters.
-void Agencies::save(StateOut& ar) const {
-  std::vector<std::pair<uint64_t, Record>> records(records_.begin(), records_.end());
-  std::sort(records.begin(), records.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  ar(records);
-}
+// reported, its batted-back factor, the day decayed to, its last contact), as
+// the rows and the free list stand (each child's first record is a column of
+// children, saved with the table). Nothing else changes after declare_state:
+// the agency ids and the agenda, event and metric handles are made there, the
+// rest are parameters.
+void Agencies::save(StateOut& ar) const { ar(records_, free_); }
 
-void Agencies::load(StateIn& ar) {
-  std::vector<std::pair<uint64_t, Record>> records;
-  ar(records);
-  records_.clear();
-  records_.reserve(records.size());
-  for (auto& [key, r] : records) records_.emplace(key, r);
-}
+void Agencies::load(StateIn& ar) { ar(records_, free_); }
 
 }  // namespace sgsim::models

@@ -8,7 +8,6 @@
 // are information that existed somewhere but not where the decision was made
 // (EVIDENCE.md §1.2 point 6; 004_cfad9db42d4b51c9.txt ¶4.6.2).
 #include <array>
-#include <unordered_map>
 
 #include "models/casework/casework.hpp"
 #include "sim/schedule/module.hpp"
@@ -68,13 +67,25 @@ class Agencies final : public Module {
  private:
   // Far enough in the past that "days since" cannot overflow.
   static constexpr int32_t kNeverContacted = -1'000'000;
+  static constexpr uint32_t kNoRecord = UINT32_MAX;
   struct Record {
     float concern = 0, reported = 0, threshold_factor = 1;
     int32_t day = 0, last_contact = kNeverContacted;
-    SGSIM_STATE(concern, reported, threshold_factor, day, last_contact)
+    uint32_t next = kNoRecord;  // the child's next record (another agency's)
+    uint8_t agency = 0;
+    SGSIM_STATE(concern, reported, threshold_factor, day, last_contact, next, agency)
   };
-  Record* find(AgentId c, size_t a);
-  const Record* find(AgentId c, size_t a) const;
+  // A child's records, one per agency that has recorded something about the
+  // child, are a list through `next` starting at the child's first_record_
+  // column; rows freed when a child leaves are reused. Most children are seen by
+  // one or two agencies if any, so this costs 28 bytes a record and 4 a child
+  // row, where a hash map keyed by child and agency cost about 60 a record
+  // (about 0.7 GB for England over ten years, docs/performance.md). No rule
+  // iterates over the records: they are only looked up, added and dropped.
+  Record* find(const World& w, AgentId c, size_t a);
+  const Record* find(const World& w, AgentId c, size_t a) const;
+  Record& add_record(World& w, AgentId c, size_t a);  // the reference lasts until the next is added
+  void drop_records(World& w, AgentId c);
   void decay(Record& r, int32_t today) const;
   // How an agency came to record an event (for traces: agency_saw's codes).
   enum class Source : uint8_t { unseen, saw_harm, told_by_agency, noticed, domestic_abuse };
@@ -89,7 +100,9 @@ class Agencies final : public Module {
   const Population& pop_;
   const FamilyRisk& risk_;
   Params p_;
-  std::unordered_map<uint64_t, Record> records_;  // sparse: most children are never seen by anyone
+  Col<uint32_t> first_record_;   // children: the first of the child's records, or kNoRecord
+  std::vector<Record> records_;  // every child's records, and rows free for reuse
+  std::vector<uint32_t> free_;   // rows of records_ free for reuse, the last freed last
   std::array<AgencyId, kAgencies> ids_{};
   // Traced observations and decisions (World::trace).
   EventKind ev_saw_, ev_contact_decision_, ev_share_;
