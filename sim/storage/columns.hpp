@@ -80,6 +80,10 @@ class ColumnTable {
   // Append `n` rows (all active, every column at its initial value); returns the first id.
   AgentId add_rows(size_t n) {
     const AgentId first = static_cast<AgentId>(rows_);
+    // Past the room reserved, every column grows by a quarter at once rather
+    // than each doubling (as grow_by_quarter; tables such as case_records are
+    // never reserved, and a population can outgrow its estimate).
+    if (rows_ + n > reserved_) reserve(std::max(rows_ + n, reserved_ + reserved_ / 4 + 16));
     rows_ += n;
     for (auto& c : columns_) c->resize(rows_);
     active_.resize(rows_, 1);
