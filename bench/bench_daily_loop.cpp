@@ -13,6 +13,7 @@
 
 #include "models/model.hpp"
 #include "sim/run/runner.hpp"
+#include "sim/storage/allocator.hpp"
 
 using namespace sgsim;
 
@@ -82,4 +83,11 @@ BENCHMARK(LocalWithBurnIn)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRe
 BENCHMARK(England10pc10Years)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 BENCHMARK(National1pc10Years)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 BENCHMARK(National10pc10Years)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  sgsim::keep_large_buffers_mapped();  // as the CLI does, so that peak memory is the CLI's
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <stdexcept>
 #include <string_view>
 
 namespace sgsim::models {
@@ -145,13 +146,13 @@ void Agencies::declare_state(World& w) {
 }
 
 Agencies::Record* Agencies::find(const World& w, AgentId c, size_t a) {
-  for (uint32_t r = w.children[first_record_][c]; r != kNoRecord; r = records_[r].next)
-    if (records_[r].agency == a) return &records_[r];
+  for (uint32_t r = w.children[first_record_][c]; r != kNoRecord; r = records_[r].next())
+    if (records_[r].agency() == a) return &records_[r];
   return nullptr;
 }
 const Agencies::Record* Agencies::find(const World& w, AgentId c, size_t a) const {
-  for (uint32_t r = w.children[first_record_][c]; r != kNoRecord; r = records_[r].next)
-    if (records_[r].agency == a) return &records_[r];
+  for (uint32_t r = w.children[first_record_][c]; r != kNoRecord; r = records_[r].next())
+    if (records_[r].agency() == a) return &records_[r];
   return nullptr;
 }
 
@@ -161,21 +162,21 @@ Agencies::Record& Agencies::add_record(World& w, AgentId c, size_t a) {
     r = free_.back();
     free_.pop_back();
   } else {
+    if (records_.size() >= kNoRecord) throw std::length_error("agencies: more records than a list can link");
     grow_by_quarter(records_);
     r = static_cast<uint32_t>(records_.size());
     records_.emplace_back();
   }
   uint32_t& first = w.children[first_record_][c];
   records_[r] = Record{};
-  records_[r].agency = static_cast<uint8_t>(a);
-  records_[r].next = first;
+  records_[r].link = first << kAgencyBits | static_cast<uint32_t>(a);
   first = r;
   return records_[r];
 }
 
 void Agencies::drop_records(World& w, AgentId c) {
   uint32_t& first = w.children[first_record_][c];
-  for (uint32_t r = first; r != kNoRecord; r = records_[r].next) free_.push_back(r);
+  for (uint32_t r = first; r != kNoRecord; r = records_[r].next()) free_.push_back(r);
   first = kNoRecord;
 }
 

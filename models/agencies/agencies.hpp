@@ -67,18 +67,23 @@ class Agencies final : public Module {
  private:
   // Far enough in the past that "days since" cannot overflow.
   static constexpr int32_t kNeverContacted = -1'000'000;
-  static constexpr uint32_t kNoRecord = UINT32_MAX;
+  // A record's link holds the child's next record (another agency's) and, in
+  // its low bits, this record's agency: 24 bytes a record.
+  static constexpr uint32_t kAgencyBits = 3;
+  static_assert(kAgencies <= (1u << kAgencyBits));
+  static constexpr uint32_t kNoRecord = UINT32_MAX >> kAgencyBits;  // the end of a child's list
   struct Record {
     float concern = 0, reported = 0, threshold_factor = 1;
     int32_t day = 0, last_contact = kNeverContacted;
-    uint32_t next = kNoRecord;  // the child's next record (another agency's)
-    uint8_t agency = 0;
-    SGSIM_STATE(concern, reported, threshold_factor, day, last_contact, next, agency)
+    uint32_t link = kNoRecord << kAgencyBits;
+    uint32_t next() const { return link >> kAgencyBits; }
+    size_t agency() const { return link & ((1u << kAgencyBits) - 1); }
+    SGSIM_STATE(concern, reported, threshold_factor, day, last_contact, link)
   };
   // A child's records, one per agency that has recorded something about the
   // child, are a list through `next` starting at the child's first_record_
   // column; rows freed when a child leaves are reused. Most children are seen by
-  // one or two agencies if any, so this costs 28 bytes a record and 4 a child
+  // one or two agencies if any, so this costs 24 bytes a record and 4 a child
   // row, where a hash map keyed by child and agency cost about 60 a record
   // (about 0.7 GB for England over ten years, docs/performance.md). No rule
   // iterates over the records: they are only looked up, added and dropped.

@@ -1,4 +1,8 @@
 #include "models/model.hpp"
 #include "sim/cli/commands.hpp"
+#include "sim/storage/allocator.hpp"
 
-int main(int argc, char** argv) { return sgsim::sgsim_main(argc, argv, sgsim::models::make_modules); }
+int main(int argc, char** argv) {
+  sgsim::keep_large_buffers_mapped();
+  return sgsim::sgsim_main(argc, argv, sgsim::models::make_modules);
+}
