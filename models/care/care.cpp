@@ -394,11 +394,11 @@ void Care::declare_state(World& w) {
 }
 
 uint32_t Care::period(const World& w, AgentId c) const {
-  return static_cast<uint32_t>(get(w, care_start_, c));  // the day care began identifies the period
+  return static_cast<uint32_t>(record_.get(w, care_start_, c));  // the day care began identifies the period
 }
 
 bool Care::three_in_a_year(const World& w, AgentId c) const {
-  const int32_t third = get(w, start2_, c);
+  const int32_t third = record_.get(w, start2_, c);
   return third != kNever && w.today - third < kYear;
 }
 
@@ -409,10 +409,10 @@ int Care::age(const World& w, AgentId c) const {
 PlacementNeed Care::need(const World& w, AgentId c) const {
   PlacementNeed n;
   n.age = age(w, c);
-  n.needs = get(w, needs_, c);
-  n.disabled = get(w, disabled_, c) != 0;
-  n.kin_available = get(w, kin_, c) != 0;
-  if (get(w, notice_, c)) n.avoid = get(w, provider_, c);
+  n.needs = record_.get(w, needs_, c);
+  n.disabled = record_.get(w, disabled_, c) != 0;
+  n.kin_available = record_.get(w, kin_, c) != 0;
+  if (record_.get(w, notice_, c)) n.avoid = record_.get(w, provider_, c);
   // Carers who can meet exploitation are sought for a child the exploitation
   // module has flagged as at risk, and for older children with the highest needs,
   // whom placement teams plan for as at risk (EVIDENCE.md §2.8: markers peak at 12-15).
@@ -422,7 +422,7 @@ PlacementNeed Care::need(const World& w, AgentId c) const {
 }
 
 bool Care::meets_exploitation(const World& w, AgentId c) const {
-  const AgentId p = get(w, provider_, c);
+  const AgentId p = record_.get(w, provider_, c);
   return p != PlacementMarket::kNoProvider && market_.meets_exploitation(w, p);
 }
 
@@ -430,8 +430,8 @@ int Care::recent_moves(const World& w, AgentId c, int32_t days) const {
   if (!looked_after(w, c)) return 0;
   int n = 0;
   for (auto col : {placement_start_, start1_, start2_}) {
-    const int32_t s = get(w, col, c);
-    if (s != kNever && s > get(w, care_start_, c) && w.today - s < days) ++n;
+    const int32_t s = record_.get(w, col, c);
+    if (s != kNever && s > record_.get(w, care_start_, c) && w.today - s < days) ++n;
   }
   return n;
 }
@@ -440,14 +440,14 @@ int32_t Care::next_move_leaves(const World& w, AgentId c, int32_t days) const {
   int32_t next = w.today + static_cast<int32_t>(Draws::kNeverDays);
   if (!looked_after(w, c)) return next;
   for (auto col : {placement_start_, start1_, start2_}) {
-    const int32_t s = get(w, col, c);
-    if (s != kNever && s > get(w, care_start_, c) && s + days > w.today) next = std::min(next, s + days);
+    const int32_t s = record_.get(w, col, c);
+    if (s != kNever && s > record_.get(w, care_start_, c) && s + days > w.today) next = std::min(next, s + days);
   }
   return next;
 }
 
 void Care::set_legal(World& w, AgentId c, LegalStatus s) {
-  uint8_t& now = at(w, legal_, c);
+  uint8_t& now = record_.at(w, legal_, c);
   // A change of legal status starts a new SSDA903 episode, so the log keeps it.
   if (s != LegalStatus::none && now != static_cast<uint8_t>(s)) w.log(c, ev_legal_, static_cast<int32_t>(s));
   const bool counted = in_care_.contains(c);
@@ -457,16 +457,16 @@ void Care::set_legal(World& w, AgentId c, LegalStatus s) {
 }
 
 void Care::tally(const World& w, AgentId c, int sign) {
-  const size_t t = get(w, type_, c);
-  const AgentId p = get(w, provider_, c);
+  const size_t t = record_.get(w, type_, c);
+  const AgentId p = record_.get(w, provider_, c);
   stocks_.by_type[t] += sign;
-  stocks_.by_legal[get(w, legal_, c)] += sign;
-  stocks_.distance_m += sign * std::llround(static_cast<double>(get(w, distance_, c)) * kMetresPerKm);
+  stocks_.by_legal[record_.get(w, legal_, c)] += sign;
+  stocks_.distance_m += sign * std::llround(static_cast<double>(record_.get(w, distance_, c)) * kMetresPerKm);
   if (p == PlacementMarket::kNoProvider || PlacementMarket::external(p)) stocks_.spot_by_type[t] += sign;  // spot
   if (p != PlacementMarket::kNoProvider && market_.grade(w, p) == kInadequate) stocks_.inadequate += sign;
-  if (get(w, away_, c)) stocks_.away_by_type[t] += sign;
+  if (record_.get(w, away_, c)) stocks_.away_by_type[t] += sign;
   // A child past its year was already taken off, on the day, from three_ends.
-  if (three_in_a_year(w, c)) stocks_.three_ends[get(w, start2_, c) + kYear] += sign;
+  if (three_in_a_year(w, c)) stocks_.three_ends[record_.get(w, start2_, c) + kYear] += sign;
 }
 
 void Care::enter(World& w, std::vector<AgentId> group, EntryRoute route, LegalStatus legal, bool count) {
@@ -475,16 +475,16 @@ void Care::enter(World& w, std::vector<AgentId> group, EntryRoute route, LegalSt
   for (AgentId c : group) {
     casework_.set_status(w, c, Status::looked_after);
     set_legal(w, c, legal);
-    at(w, route_, c) = static_cast<uint8_t>(route);
-    at(w, care_start_, c) = w.today;
-    at(w, placements_, c) = 0;
-    at(w, placement_start_, c) = at(w, start1_, c) = at(w, start2_, c) = kNever;
+    record_.at(w, route_, c) = static_cast<uint8_t>(route);
+    record_.at(w, care_start_, c) = w.today;
+    record_.at(w, placements_, c) = 0;
+    record_.at(w, placement_start_, c) = record_.at(w, start1_, c) = record_.at(w, start2_, c) = kNever;
     Draws d = w.rng.draws(kNeeds, c, w.today);
     const size_t band = FamilyRisk::age_band(age(w, c));
-    at(w, needs_, c) = static_cast<float>(p_.needs_median[band] * std::exp(p_.needs_sd * std::normal_distribution<double>()(d)));
-    at(w, kin_, c) = d.bernoulli(p_.kin_available);
+    record_.at(w, needs_, c) = static_cast<float>(p_.needs_median[band] * std::exp(p_.needs_sd * std::normal_distribution<double>()(d)));
+    record_.at(w, kin_, c) = d.bernoulli(p_.kin_available);
     // Disability is the child's own, whenever they come into care.
-    at(w, disabled_, c) = w.rng.draws(kDisability, c, 0).bernoulli(p_.disability_share);
+    record_.at(w, disabled_, c) = w.rng.draws(kDisability, c, 0).bernoulli(p_.disability_share);
     in_care_.insert(c);
     tally(w, c, +1);
     w.log(c, ev_entry_, static_cast<int32_t>(route));
@@ -503,15 +503,15 @@ void Care::exit(World& w, AgentId c, ExitReason reason) {
   end_placement(w, c);
   in_care_.erase(c);
   set_legal(w, c, LegalStatus::none);
-  at(w, pending_, c) = kNever;
-  at(w, secure_since_, c) = kNever;
-  ++at(w, seq_, c);  // every entry filed for this period is now stale
+  record_.at(w, pending_, c) = kNever;
+  record_.at(w, secure_since_, c) = kNever;
+  ++record_.at(w, seq_, c);  // every entry filed for this period is now stale
   w.metrics.add_to(m_ends_, 1);
   w.metrics.add_to(m_ends_by_[static_cast<size_t>(reason)], 1);
   w.log(c, ev_exit_, static_cast<int32_t>(reason));
-  w.trace(c, ev_ended_, static_cast<int32_t>(reason), w.today - get(w, care_start_, c), 0,
-          get(w, placements_, c));
-  w.metrics.add_to(m_days_ended_, w.today - get(w, care_start_, c));
+  w.trace(c, ev_ended_, static_cast<int32_t>(reason), w.today - record_.get(w, care_start_, c), 0,
+          record_.get(w, placements_, c));
+  w.metrics.add_to(m_days_ended_, w.today - record_.get(w, care_start_, c));
   if (placement_hook_) placement_hook_(w, c);
   if (!w.children.active(c)) return;  // turned 18 or moved away: casework has closed the case
   if (reason == ExitReason::return_home) {
@@ -527,7 +527,7 @@ bool Care::search_later(World& w, SearchKind kind, const std::vector<AgentId>& c
                         StreamId stream, Sought why, bool foster_only, bool retry) {
   if (!market_.searches_wait()) return false;
   Search s{kind, {}, planned, foster_only, retry, stream, why};
-  for (AgentId c : children) s.children.emplace_back(c, get(w, seq_, c));
+  for (AgentId c : children) s.children.emplace_back(c, record_.get(w, seq_, c));
   searches_.push_back(std::move(s));
   return true;
 }
@@ -540,7 +540,7 @@ void Care::run_searches(World& w) {
   for (const Search& s : waiting) {
     std::vector<AgentId> group;
     for (auto [c, seq] : s.children)
-      if (w.children.active(c) && looked_after(w, c) && get(w, seq_, c) == seq) group.push_back(c);
+      if (w.children.active(c) && looked_after(w, c) && record_.get(w, seq_, c) == seq) group.push_back(c);
     if (group.empty()) continue;
     switch (s.kind) {
       case SearchKind::place: place(w, group, s.planned, s.stream, s.why); break;
@@ -574,34 +574,34 @@ void Care::place(World& w, const std::vector<AgentId>& group, bool planned, Stre
 }
 
 void Care::end_placement(World& w, AgentId c) {
-  const AgentId p = at(w, provider_, c);
+  const AgentId p = record_.at(w, provider_, c);
   if (p != PlacementMarket::kNoProvider) market_.vacate(w, p);
-  at(w, provider_, c) = PlacementMarket::kNoProvider;
+  record_.at(w, provider_, c) = PlacementMarket::kNoProvider;
 }
 
 void Care::trace_match(World& w, AgentId c, Sought why, Found how, PlacementType t, double km) const {
   w.trace(c, ev_match_, static_cast<int32_t>(t) + 16 * static_cast<int32_t>(how) + 64 * static_cast<int32_t>(why), km,
-          market_.policy().distance_limit_km, get(w, needs_, c));
+          market_.policy().distance_limit_km, record_.get(w, needs_, c));
 }
 
 void Care::start_placement(World& w, AgentId c, const Match& m, bool planned, Sought why, bool last_resort) {
   trace_match(w, c, why, last_resort ? Found::last_resort : m.away ? Found::out_of_area : Found::in_area, m.type,
               m.distance);
-  if (get(w, placements_, c) > 0) w.metrics.add_to(m_moves_, 1);
+  if (record_.get(w, placements_, c) > 0) w.metrics.add_to(m_moves_, 1);
   const bool counted = in_care_.contains(c);
   if (counted) tally(w, c, -1);
   end_placement(w, c);
-  if (at(w, placements_, c) < UINT16_MAX) ++at(w, placements_, c);
-  at(w, start2_, c) = at(w, start1_, c);
-  at(w, start1_, c) = at(w, placement_start_, c);
-  at(w, placement_start_, c) = w.today;
-  at(w, type_, c) = static_cast<uint8_t>(m.type);
-  at(w, provider_, c) = m.provider;
-  at(w, away_, c) = m.away;
-  at(w, distance_, c) = m.distance;
-  at(w, planned_, c) = planned;
-  at(w, notice_, c) = 0;
-  const uint32_t seq = ++at(w, seq_, c);
+  if (record_.at(w, placements_, c) < UINT16_MAX) ++record_.at(w, placements_, c);
+  record_.at(w, start2_, c) = record_.at(w, start1_, c);
+  record_.at(w, start1_, c) = record_.at(w, placement_start_, c);
+  record_.at(w, placement_start_, c) = w.today;
+  record_.at(w, type_, c) = static_cast<uint8_t>(m.type);
+  record_.at(w, provider_, c) = m.provider;
+  record_.at(w, away_, c) = m.away;
+  record_.at(w, distance_, c) = m.distance;
+  record_.at(w, planned_, c) = planned;
+  record_.at(w, notice_, c) = 0;
+  const uint32_t seq = ++record_.at(w, seq_, c);
   w.log(c, ev_placement_, static_cast<int32_t>(m.type) + (m.away ? kOutOfAreaFlag : 0));
   if (m.provider != PlacementMarket::kNoProvider) market_.occupy(w, m.provider);
   if (counted) tally(w, c, +1);
@@ -614,7 +614,7 @@ void Care::start_placement(World& w, AgentId c, const Match& m, bool planned, So
   // Breakdown: a hazard from the child's needs, the provider's grade and whether
   // the placement was planned, higher in the early weeks (PL-3, PL-5, PL-9).
   Draws d = w.rng.draws(kPlacement, c, w.today);
-  const double rate = tp.breakdown_rate * std::pow(std::max(1e-6, static_cast<double>(get(w, needs_, c))), p_.needs_exponent) *
+  const double rate = tp.breakdown_rate * std::pow(std::max(1e-6, static_cast<double>(record_.get(w, needs_, c))), p_.needs_exponent) *
                       market_.breakdown_factor(w, m.provider) * (planned ? 1.0 : p_.emergency_ratio) / kDaysPerYear;
   if (rate > 0) {
     const double early = rate * p_.early_ratio;
@@ -632,10 +632,10 @@ void Care::try_planned_move(World& w, AgentId c, StreamId stream, bool foster_on
   auto m = market_.find(w, need(w, c), stream, c);
   const bool move = m && (!foster_only || is_foster(m->type)) &&
                     (m->provider == PlacementMarket::kNoProvider || market_.grade(w, m->provider) != kInadequate) &&
-                    !(m->provider == get(w, provider_, c) && m->type == placement(w, c));
+                    !(m->provider == record_.get(w, provider_, c) && m->type == placement(w, c));
   if (!move) {
-    trace_match(w, c, why, Found::none, placement(w, c), get(w, distance_, c));
-    if (retry) w.agenda.file(w.today + static_cast<int32_t>(p_.retry_days), retry_, c, get(w, seq_, c));
+    trace_match(w, c, why, Found::none, placement(w, c), record_.get(w, distance_, c));
+    if (retry) w.agenda.file(w.today + static_cast<int32_t>(p_.retry_days), retry_, c, record_.get(w, seq_, c));
     return;
   }
   start_placement(w, c, *m, true, why, false);
@@ -652,7 +652,7 @@ void Care::move_on_to_supported(World& w, AgentId c) {
                           policy.allow_out_of_area ? PlacementMarket::kAnyDistance : policy.distance_limit_km,
                           !policy.avoid_inadequate);
   if (m) start_placement(w, c, *m, true, Sought::move_on_to_supported, false);
-  else trace_match(w, c, Sought::move_on_to_supported, Found::none, placement(w, c), get(w, distance_, c));
+  else trace_match(w, c, Sought::move_on_to_supported, Found::none, placement(w, c), record_.get(w, distance_, c));
 }
 
 void Care::apply_for_order(World& w, AgentId c) {
@@ -661,18 +661,18 @@ void Care::apply_for_order(World& w, AgentId c) {
   Draws d = w.rng.draws(kHearing, c, w.today);
   // Proceedings last the national mean, spread uniformly ± proceedings_spread.
   const auto days = static_cast<int32_t>(p_.proceedings_weeks * 7.0 * (1.0 - p_.proceedings_spread + 2.0 * p_.proceedings_spread * d.uniform()));
-  at(w, pending_, c) = w.today + std::max(1, days);
-  w.agenda.file(get(w, pending_, c), hearing_, c);
+  record_.at(w, pending_, c) = w.today + std::max(1, days);
+  w.agenda.file(record_.get(w, pending_, c), hearing_, c);
 }
 
 void Care::final_hearing(World& w, AgentId c) {
   Draws d = w.rng.draws(kHearing, c, w.today);
-  at(w, pending_, c) = kNever;
+  record_.at(w, pending_, c) = kNever;
   if (age(w, c) <= p_.adoption_max_age && d.bernoulli(p_.placement_order_share)) {
     w.metrics.add_to(m_placement_orders_, 1);
     set_legal(w, c, LegalStatus::placement_order);
-    at(w, pending_, c) = w.today + static_cast<int32_t>(d.days_until(1.0 / p_.adoption_days));
-    w.agenda.file(get(w, pending_, c), adoption_, c);
+    record_.at(w, pending_, c) = w.today + static_cast<int32_t>(d.days_until(1.0 / p_.adoption_days));
+    w.agenda.file(record_.get(w, pending_, c), adoption_, c);
   } else if (d.bernoulli(p_.sgo_share)) {
     w.metrics.add_to(m_sgo_, 1);
     exit(w, c, ExitReason::special_guardianship);
@@ -690,7 +690,7 @@ void Care::consider_proceedings(World& w, AgentId c, double judged) {
     w.trace(c, ev_decision_, code, judged, threshold, casework_.workload());
   };
   if (judged < threshold) return trace(kProceedingsNotMet);
-  if (get(w, pending_, c) != kNever) return trace(kProceedingsPending);
+  if (record_.get(w, pending_, c) != kNever) return trace(kProceedingsPending);
   if (looked_after(w, c)) {
     if (legal(w, c) != LegalStatus::s20) return trace(kProceedingsLookedAfter);
     trace(kProceedingsForS20);
@@ -700,8 +700,8 @@ void Care::consider_proceedings(World& w, AgentId c, double judged) {
   if (commissioning_.edge_of_care(w, c)) return trace(kProceedingsEdgeOfCare);  // the team kept the family together
   trace(kPreProceedings);
   Draws d = w.rng.draws(kEntry, c, w.today);
-  at(w, pending_, c) = w.today + static_cast<int32_t>(d.days_until(1.0 / std::max(p_.pre_proceedings_days, 1e-9)));
-  w.agenda.file(get(w, pending_, c), application_, c);
+  record_.at(w, pending_, c) = w.today + static_cast<int32_t>(d.days_until(1.0 / std::max(p_.pre_proceedings_days, 1e-9)));
+  w.agenda.file(record_.get(w, pending_, c), application_, c);
 }
 
 bool Care::consider_emergency(World& w, AgentId c, double judged) {
@@ -711,8 +711,8 @@ bool Care::consider_emergency(World& w, AgentId c, double judged) {
   w.trace(c, ev_decision_, remove ? kEmergencyRemoval : kEmergencyNotMet, judged, threshold, casework_.workload());
   if (!remove) return false;
   enter(w, {c}, EntryRoute::emergency_protection, LegalStatus::emergency_protection, true);
-  at(w, pending_, c) = w.today + static_cast<int32_t>(p_.emergency_order_days);
-  w.agenda.file(get(w, pending_, c), application_, c);
+  record_.at(w, pending_, c) = w.today + static_cast<int32_t>(p_.emergency_order_days);
+  w.agenda.file(record_.get(w, pending_, c), application_, c);
   return true;
 }
 
@@ -732,8 +732,8 @@ bool Care::consider_s20(World& w, AgentId c, double judged) {
 }
 
 void Care::review(World& w, AgentId c) {
-  const int32_t tenure = w.today - get(w, placement_start_, c);
-  if (tenure >= p_.stable_days) at(w, needs_, c) = static_cast<float>(at(w, needs_, c) * p_.needs_recovery);
+  const int32_t tenure = w.today - record_.get(w, placement_start_, c);
+  if (tenure >= p_.stable_days) record_.at(w, needs_, c) = static_cast<float>(record_.at(w, needs_, c) * p_.needs_recovery);
   // Is home safe now? The same kind of judgement as every other decision.
   casework_.assess_household(w, c, kReview);
   const double judged = casework_.judged(w, c, kReview, casework_.estimate(w, c));
@@ -766,7 +766,7 @@ void Care::review(World& w, AgentId c) {
       trace(kWithParents, p_.return_threshold);
       start_placement(w, c, Match{PlacementType::with_parents, PlacementMarket::kNoProvider, false, 0.0f}, true,
                       Sought::with_parents, false);
-      w.agenda.file(w.today + static_cast<int32_t>(p_.with_parents_days), discharge_, c, get(w, seq_, c));
+      w.agenda.file(w.today + static_cast<int32_t>(p_.with_parents_days), discharge_, c, record_.get(w, seq_, c));
     } else {
       trace(kSafeStays, p_.return_threshold);
     }
@@ -789,7 +789,7 @@ void Care::review(World& w, AgentId c) {
            market_.grade(w, provider(w, c)) == kInadequate)
     try_planned_move(w, c, kMove, false, Sought::out_of_inadequate);
   consider_secure(w, c);
-  const bool first = w.today - get(w, care_start_, c) < p_.second_review_days;
+  const bool first = w.today - record_.get(w, care_start_, c) < p_.second_review_days;
   w.agenda.file(w.today + static_cast<int32_t>(first ? p_.second_review_days : p_.review_days), review_, c, period(w, c));
 }
 
@@ -822,17 +822,17 @@ void Care::adolescent_crisis(World& w, AgentId c) {
 // The carer or provider gives notice: the placement ends after the type's notice
 // period and the child moves, unplanned (PL-3; 7 days, 000_0a3acfabeaeb94cf.txt §3.51).
 void Care::notice(World& w, AgentId c, NoticeReason why) {
-  if (!looked_after(w, c) || get(w, notice_, c)) return;
+  if (!looked_after(w, c) || record_.get(w, notice_, c)) return;
   const PlacementType t = placement(w, c);
-  at(w, notice_, c) = 1;
+  record_.at(w, notice_, c) = 1;
   w.metrics.add_to(m_breakdowns_, 1);
-  w.log(c, ev_notice_, get(w, type_, c));
-  at(w, needs_, c) = static_cast<float>(at(w, needs_, c) * p_.needs_after_breakdown);
-  w.trace(c, ev_notice_reason_, static_cast<int32_t>(why), get(w, needs_, c), p_.secure_needs,
-          w.today - get(w, placement_start_, c));
-  if (t == PlacementType::kinship) at(w, kin_, c) = 0;
+  w.log(c, ev_notice_, record_.get(w, type_, c));
+  record_.at(w, needs_, c) = static_cast<float>(record_.at(w, needs_, c) * p_.needs_after_breakdown);
+  w.trace(c, ev_notice_reason_, static_cast<int32_t>(why), record_.get(w, needs_, c), p_.secure_needs,
+          w.today - record_.get(w, placement_start_, c));
+  if (t == PlacementType::kinship) record_.at(w, kin_, c) = 0;
   const double notice = market_.params(t).notice_days;
-  w.agenda.file(w.today + std::max(1, static_cast<int32_t>(notice)), move_due_, c, get(w, seq_, c));
+  w.agenda.file(w.today + std::max(1, static_cast<int32_t>(notice)), move_due_, c, record_.get(w, seq_, c));
   consider_secure(w, c);
 }
 
@@ -852,7 +852,7 @@ void Care::daily(World& w) {
   leaving_.daily(w);
 
   const auto current = [&](const AgendaEntry& e) {
-    return w.children.active(e.id) && looked_after(w, e.id) && get(w, seq_, e.id) == e.payload;
+    return w.children.active(e.id) && looked_after(w, e.id) && record_.get(w, seq_, e.id) == e.payload;
   };
   for (const AgendaEntry& e : w.agenda.due(w.today, breakdown_))
     if (current(e)) notice(w, e.id, NoticeReason::breakdown);
@@ -863,8 +863,8 @@ void Care::daily(World& w) {
   for (const AgendaEntry& e : w.agenda.due(w.today, discharge_))
     if (current(e) && placement(w, e.id) == PlacementType::with_parents) exit(w, e.id, ExitReason::return_home);
   for (AgentId c : w.agenda.due(w.today, application_)) {
-    if (!w.children.active(c) || get(w, pending_, c) != w.today) continue;
-    at(w, pending_, c) = kNever;
+    if (!w.children.active(c) || record_.get(w, pending_, c) != w.today) continue;
+    record_.at(w, pending_, c) = kNever;
     // Codes of care_application (kApplicationNames).
     const auto trace = [&](AgentId child, int32_t code) {
       if (w.traced(child))
@@ -895,10 +895,10 @@ void Care::daily(World& w) {
       if (looked_after(w, s)) apply_for_order(w, s);
   }
   for (AgentId c : w.agenda.due(w.today, hearing_))
-    if (w.children.active(c) && legal(w, c) == LegalStatus::interim_care_order && get(w, pending_, c) == w.today)
+    if (w.children.active(c) && legal(w, c) == LegalStatus::interim_care_order && record_.get(w, pending_, c) == w.today)
       final_hearing(w, c);
   for (AgentId c : w.agenda.due(w.today, adoption_))
-    if (w.children.active(c) && legal(w, c) == LegalStatus::placement_order && get(w, pending_, c) == w.today)
+    if (w.children.active(c) && legal(w, c) == LegalStatus::placement_order && record_.get(w, pending_, c) == w.today)
       exit(w, c, ExitReason::adoption);
   for (AgentId c : w.agenda.due(w.today, crisis_)) adolescent_crisis(w, c);
   for (const AgendaEntry& e : w.agenda.due(w.today, secure_end_))
@@ -910,7 +910,7 @@ void Care::daily(World& w) {
   // True harm in care, by placement.
   for (const Event& e : w.events_today)
     if (e.kind == risk_.harm_event().index && looked_after(w, e.child))
-      w.metrics.add_to(m_harm_[kCategoryOf[get(w, type_, e.child)]], 1);
+      w.metrics.add_to(m_harm_[kCategoryOf[record_.get(w, type_, e.child)]], 1);
 }
 
 void Care::accounting(World& w) {
@@ -984,15 +984,15 @@ void Care::initialise(World& w) {
     enter(w, {c}, EntryRoute::proceedings, legal, false);
     // At least a day before today: the first review enter() filed for a period
     // starting today is then out of date, and the one below is the only chain.
-    at(w, care_start_, c) = w.today - 1 - static_cast<int32_t>(d.uniform() * std::max(1, a) * kDaysPerYear);
+    record_.at(w, care_start_, c) = w.today - 1 - static_cast<int32_t>(d.uniform() * std::max(1, a) * kDaysPerYear);
     // Reviews of the first day's stock fall anywhere in the review cycle.
     w.agenda.file(w.today + 1 + static_cast<int32_t>(d.uniform() * p_.review_days), review_, c, period(w, c));
     if (legal == LegalStatus::interim_care_order) {
-      at(w, pending_, c) = w.today + 1 + static_cast<int32_t>(d.uniform() * p_.proceedings_weeks * 7.0);
-      w.agenda.file(get(w, pending_, c), hearing_, c);
+      record_.at(w, pending_, c) = w.today + 1 + static_cast<int32_t>(d.uniform() * p_.proceedings_weeks * 7.0);
+      w.agenda.file(record_.get(w, pending_, c), hearing_, c);
     } else if (legal == LegalStatus::placement_order) {
-      at(w, pending_, c) = w.today + static_cast<int32_t>(d.days_until(1.0 / p_.adoption_days));
-      w.agenda.file(get(w, pending_, c), adoption_, c);
+      record_.at(w, pending_, c) = w.today + static_cast<int32_t>(d.days_until(1.0 / p_.adoption_days));
+      w.agenda.file(record_.get(w, pending_, c), adoption_, c);
     }
   }
 }

@@ -99,15 +99,15 @@ class Care final : public Module {
   bool consider_s20(World& w, AgentId c, double judged);
 
   const Params& params() const { return p_; }
-  bool looked_after(const World& w, AgentId c) const { return get(w, legal_, c) != 0; }
-  LegalStatus legal(const World& w, AgentId c) const { return static_cast<LegalStatus>(get(w, legal_, c)); }
-  PlacementType placement(const World& w, AgentId c) const { return static_cast<PlacementType>(get(w, type_, c)); }
-  AgentId provider(const World& w, AgentId c) const { return get(w, provider_, c); }
+  bool looked_after(const World& w, AgentId c) const { return record_.get(w, legal_, c) != 0; }
+  LegalStatus legal(const World& w, AgentId c) const { return static_cast<LegalStatus>(record_.get(w, legal_, c)); }
+  PlacementType placement(const World& w, AgentId c) const { return static_cast<PlacementType>(record_.get(w, type_, c)); }
+  AgentId provider(const World& w, AgentId c) const { return record_.get(w, provider_, c); }
   Commissioning& commissioning() { return commissioning_; }
-  int32_t placement_start(const World& w, AgentId c) const { return get(w, placement_start_, c); }
-  bool away(const World& w, AgentId c) const { return get(w, away_, c) != 0; }
-  double distance(const World& w, AgentId c) const { return get(w, distance_, c); }
-  bool disabled(const World& w, AgentId c) const { return get(w, disabled_, c) != 0; }
+  int32_t placement_start(const World& w, AgentId c) const { return record_.get(w, placement_start_, c); }
+  bool away(const World& w, AgentId c) const { return record_.get(w, away_, c) != 0; }
+  double distance(const World& w, AgentId c) const { return record_.get(w, distance_, c); }
+  bool disabled(const World& w, AgentId c) const { return record_.get(w, disabled_, c) != 0; }
   // The placement's provider can care for a child at risk of exploitation.
   bool meets_exploitation(const World& w, AgentId c) const;
   // Moves (placement starts after the first of this period) in the last `days` days.
@@ -221,15 +221,7 @@ class Care final : public Module {
   // entries stale). Most children are never looked after: a child row holds only
   // the record's number, 4 bytes instead of the 48 of the columns below, close
   // to a gigabyte at national scale (docs/performance.md).
-  template <class T>
-  T get(const World& w, Col<T> col, AgentId c) const {
-    return record_.get(w.children, w.care_records, col, c);
-  }
-  template <class T>
-  T& at(World& w, Col<T> col, AgentId c) {
-    return record_.at(w.children, w.care_records, col, c);
-  }
-  SideRows record_;
+  CareRecords record_;
   Col<uint8_t> legal_, route_, type_, away_, planned_, kin_, notice_, disabled_;
   Col<uint32_t> provider_, seq_;
   Col<int32_t> care_start_, placement_start_, start1_, start2_, pending_, secure_since_;

@@ -14,8 +14,8 @@ constexpr StreamId kSecure = stream_id("care.secure");
 }  // namespace
 
 void Care::consider_secure(World& w, AgentId c) {
-  if (placement(w, c) == PlacementType::secure || get(w, secure_since_, c) != kNever) return;
-  if (age(w, c) < p_.secure_min_age || get(w, needs_, c) < p_.secure_needs) return;
+  if (placement(w, c) == PlacementType::secure || record_.get(w, secure_since_, c) != kNever) return;
+  if (age(w, c) < p_.secure_min_age || record_.get(w, needs_, c) < p_.secure_needs) return;
   // Sought after placements keep failing: the third placement in a year (Lena:
   // missing escalated through placement after placement before the order,
   // 000_0a3acfabeaeb94cf.txt §3.27-§3.41).
@@ -24,7 +24,7 @@ void Care::consider_secure(World& w, AgentId c) {
 }
 
 bool Care::seek_secure(World& w, AgentId c) {
-  if (!looked_after(w, c) || placement(w, c) == PlacementType::secure || get(w, secure_since_, c) != kNever) return false;
+  if (!looked_after(w, c) || placement(w, c) == PlacementType::secure || record_.get(w, secure_since_, c) != kNever) return false;
   if (age(w, c) < p_.secure_min_age) return false;
   apply_for_secure(w, c);
   return true;
@@ -44,7 +44,7 @@ void Care::apply_for_secure(World& w, AgentId c) {
     w.metrics.add_to(m_secure_refused_, 1);
     return;
   }
-  at(w, secure_since_, c) = w.today;
+  record_.at(w, secure_since_, c) = w.today;
   secure_queue_.emplace_back(c, w.today);
 }
 
@@ -52,13 +52,13 @@ void Care::admit_to_secure(World& w) {
   const bool national = market_.national() != nullptr;
   for (size_t i = 0; i < secure_queue_.size();) {
     const auto [c, applied] = secure_queue_[i];
-    if (!w.children.active(c) || !looked_after(w, c) || get(w, secure_since_, c) != applied) {
+    if (!w.children.active(c) || !looked_after(w, c) || record_.get(w, secure_since_, c) != applied) {
       secure_queue_.erase(secure_queue_.begin() + static_cast<std::ptrdiff_t>(i));  // left care, or a newer application
       continue;
     }
     if (w.today - applied > p_.secure_wait_limit) {
       secure_queue_.erase(secure_queue_.begin() + static_cast<std::ptrdiff_t>(i));
-      at(w, secure_since_, c) = kNever;
+      record_.at(w, secure_since_, c) = kNever;
       w.metrics.add_to(m_secure_lapsed_, 1);
       continue;
     }
@@ -79,17 +79,17 @@ void Care::admit_secure(World& w, AgentId c, const Match& m) {
   if (it == secure_queue_.end()) throw std::logic_error("secure bed for a child not waiting");
   const int32_t applied = it->second;
   secure_queue_.erase(it);
-  at(w, secure_since_, c) = kNever;
+  record_.at(w, secure_since_, c) = kNever;
   w.metrics.add_to(m_secure_admissions_, 1);
   w.metrics.add_to(m_secure_wait_days_, w.today - applied);
   start_placement(w, c, m, true);
-  w.agenda.file(w.today + static_cast<int32_t>(p_.secure_order_days), secure_end_, c, get(w, seq_, c));
+  w.agenda.file(w.today + static_cast<int32_t>(p_.secure_order_days), secure_end_, c, record_.get(w, seq_, c));
 }
 
 void Care::secure_order_ends(World& w, AgentId c) {
-  at(w, needs_, c) = static_cast<float>(at(w, needs_, c) * p_.secure_needs_effect);
-  if (get(w, needs_, c) >= p_.secure_needs && w.rng.draws(kSecure, c, w.today).bernoulli(p_.secure_extension)) {
-    w.agenda.file(w.today + static_cast<int32_t>(p_.secure_order_days), secure_end_, c, get(w, seq_, c));
+  record_.at(w, needs_, c) = static_cast<float>(record_.at(w, needs_, c) * p_.secure_needs_effect);
+  if (record_.get(w, needs_, c) >= p_.secure_needs && w.rng.draws(kSecure, c, w.today).bernoulli(p_.secure_extension)) {
+    w.agenda.file(w.today + static_cast<int32_t>(p_.secure_order_days), secure_end_, c, record_.get(w, seq_, c));
     return;
   }
   place(w, {c}, true, kSecure, Sought::step_down_from_secure);

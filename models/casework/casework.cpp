@@ -222,17 +222,17 @@ double Casework::assess_household(World& w, AgentId c, StreamId stream) {
   double score = p_.capacity_weight * (1.0 - risk_.capacity(w, hh));
   for (size_t s = 0; s < FamilyRisk::kStressors; ++s)
     if (risk_.stressor(w, hh, s) && d.bernoulli(p_.stressor_detection)) score += p_.stressor_weight;
-  at(w, assessed_, c) = static_cast<float>(score);
+  case_.at(w, assessed_, c) = static_cast<float>(score);
   return score;
 }
 
 void Casework::note_referral(World& w, AgentId c) {
   w.metrics.add_to(m_referrals_, 1);
-  const int32_t last = get(w, last_referral_, c);
+  const int32_t last = case_.get(w, last_referral_, c);
   const bool again = last != kNever && static_cast<int64_t>(w.today) - last <= kRereferralWindow;
   if (again) w.metrics.add_to(m_rereferrals_, 1);
   w.log(c, ev_referral_, again ? 1 : 0);
-  at(w, last_referral_, c) = w.today;
+  case_.at(w, last_referral_, c) = w.today;
 }
 
 double Casework::case_weight(Status s) const {
@@ -274,14 +274,14 @@ void Casework::set_status(World& w, AgentId c, Status s, std::optional<double> l
   if (old == s) return;
   --open_[static_cast<size_t>(old)];
   ++open_[static_cast<size_t>(s)];
-  if (old == Status::protection_plan) w.metrics.add_to(m_plan_days_, w.today - get(w, since_, c));
-  at(w, status_, c) = static_cast<uint8_t>(s);
-  at(w, since_, c) = w.today;
+  if (old == Status::protection_plan) w.metrics.add_to(m_plan_days_, w.today - case_.get(w, since_, c));
+  case_.at(w, status_, c) = static_cast<uint8_t>(s);
+  case_.at(w, since_, c) = w.today;
   w.log(c, ev_status_, static_cast<int32_t>(s));
   if (s == Status::protection_plan) {
     w.metrics.add_to(m_plan_starts_, 1);
-    if (get(w, plans_, c) > 0) w.metrics.add_to(m_repeat_plans_, 1);
-    if (at(w, plans_, c) < UINT8_MAX) ++at(w, plans_, c);
+    if (case_.get(w, plans_, c) > 0) w.metrics.add_to(m_repeat_plans_, 1);
+    if (case_.at(w, plans_, c) < UINT8_MAX) ++case_.at(w, plans_, c);
   }
   if (old == Status::protection_plan) w.metrics.add_to(m_plan_ends_, 1);
   // Assessments sit with the assessment team, everything after with safeguarding.
@@ -309,8 +309,8 @@ void Casework::set_status(World& w, AgentId c, Status s, std::optional<double> l
     // The effect of the work lingers, then fades (IN-1) — unless the child has a
     // new home for good, whose effect stays.
     const double m = lasting ? *lasting : risk_.case_multiplier(w, c);
-    at(w, closing_multiplier_, c) = static_cast<float>(m);
-    at(w, closed_day_, c) = w.today;
+    case_.at(w, closing_multiplier_, c) = static_cast<float>(m);
+    case_.at(w, closed_day_, c) = w.today;
     risk_.set_case(w, c, false, m);
     if (!lasting && m < 1.0) w.agenda.file(w.today + static_cast<int32_t>(p_.fade_half_life), fade_, c, 1);
   } else {
@@ -332,11 +332,11 @@ void Casework::daily(World& w) {
     if (w.children.active(c)) apply_intervention(w, c);
   // True harm by the child's status: what each tier of help leaves unprevented.
   for (const Event& e : w.events_today)
-    if (e.kind == risk_.harm_event().index) w.metrics.add_to(m_harm_by_status_[get(w, status_, e.child)], 1);
+    if (e.kind == risk_.harm_event().index) w.metrics.add_to(m_harm_by_status_[case_.get(w, status_, e.child)], 1);
 
   for (AgentId c : w.agenda.due(w.today, early_help_end_))
     if (status(w, c) == Status::early_help && step_day(w, c) == w.today && w.children.active(c)) {
-      w.trace(c, ev_early_help_, 2, w.today - get(w, since_, c), p_.early_help_consent, workload());
+      w.trace(c, ev_early_help_, 2, w.today - case_.get(w, since_, c), p_.early_help_consent, workload());
       set_status(w, c, Status::none);
     }
 
@@ -347,7 +347,7 @@ void Casework::daily(World& w) {
     const bool noncooperation = d.bernoulli(1.0 - std::exp(-p_.cin_noncooperation * p_.cin_review_days / kDaysPerYear));
     assess_household(w, c, kReview);
     // Under pressure the time limit shortens just as thresholds rise (shifted()).
-    const bool time_up = shifted(static_cast<double>(w.today - get(w, since_, c))) >= p_.cin_time_limit;
+    const bool time_up = shifted(static_cast<double>(w.today - case_.get(w, since_, c))) >= p_.cin_time_limit;
     const double j = judged(w, c, kReview, estimate(w, c));
     const auto trace = [&](ReviewOutcome outcome) {
       w.trace(c, ev_review_, outcome, j, shifted(p_.close_threshold), workload());
@@ -370,11 +370,11 @@ void Casework::daily(World& w) {
 
   for (const AgendaEntry& e : w.agenda.due(w.today, fade_)) {
     const AgentId c = e.id;
-    const int32_t closed = get(w, closed_day_, c);
+    const int32_t closed = case_.get(w, closed_day_, c);
     if (!w.children.active(c) || status(w, c) != Status::none ||
         closed + static_cast<int32_t>(p_.fade_half_life * e.payload) != w.today)
       continue;
-    const double m0 = get(w, closing_multiplier_, c);
+    const double m0 = case_.get(w, closing_multiplier_, c);
     const double m = e.payload >= kFadeSteps ? 1.0 : 1.0 - (1.0 - m0) * std::exp2(-static_cast<double>(e.payload));
     risk_.set_case(w, c, false, m);
     if (e.payload < kFadeSteps)
@@ -387,10 +387,10 @@ void Casework::daily(World& w) {
     if (needs_worker(s)) wf_.release(w, c);
     --open_[static_cast<size_t>(s)];
     ++open_[0];
-    at(w, status_, c) = 0;
+    case_.at(w, status_, c) = 0;
     if (s == Status::protection_plan) {
       w.metrics.add_to(m_plan_ends_, 1);
-      w.metrics.add_to(m_plan_days_, w.today - get(w, since_, c));
+      w.metrics.add_to(m_plan_days_, w.today - case_.get(w, since_, c));
     }
   }
 }

@@ -55,8 +55,8 @@ class Casework final : public Module {
   void save(StateOut&) const override;
   void load(StateIn&) override;
 
-  Status status(const World& w, AgentId c) const { return static_cast<Status>(get(w, status_, c)); }
-  int32_t since(const World& w, AgentId c) const { return get(w, since_, c); }  // the day the status began
+  Status status(const World& w, AgentId c) const { return static_cast<Status>(case_.get(w, status_, c)); }
+  int32_t since(const World& w, AgentId c) const { return case_.get(w, since_, c); }  // the day the status began
   // Move a child to a new status: counts starts and ends, allocates or frees a
   // worker, opens or closes the intervention. The only way a status changes.
   // `lasting`: the case closes because the child now lives elsewhere for good
@@ -71,7 +71,7 @@ class Casework final : public Module {
   // Assess the household: each stressor present is found with a probability;
   // low carer capacity is seen in proportion. Stores and returns the finding.
   double assess_household(World& w, AgentId c, StreamId stream);
-  double estimate(const World& w, AgentId c) const { return record(w, c) + get(w, assessed_, c); }
+  double estimate(const World& w, AgentId c) const { return record(w, c) + case_.get(w, assessed_, c); }
 
   // Thresholds rise with team pressure (decision-making ecology): × (1 + shift × over-cap share).
   // The workload a decision is taken under (Workforce::pressure), for traces.
@@ -84,7 +84,7 @@ class Casework final : public Module {
 
   void note_referral(World& w, AgentId c);  // counts referrals and re-referrals within 12 months
   // The day the child's current step (assessment, enquiry, conference, review) falls due.
-  int32_t& step_day(World& w, AgentId c) { return at(w, step_day_, c); }
+  int32_t& step_day(World& w, AgentId c) { return case_.at(w, step_day_, c); }
   // Early help is offered; parents consent or not (EVIDENCE.md FC-3, IN-5).
   void offer_early_help(World& w, AgentId c, StreamId stream);
   // Re-work the open case's effect on the child's harm hazard from today's
@@ -94,7 +94,7 @@ class Casework final : public Module {
   const Params& params() const { return p_; }
   Workforce& workforce() { return wf_; }
   // The rows of case_records (for the modules that keep columns of a case there).
-  const SideRows& case_rows() const { return case_; }
+  const CaseRecords& case_rows() const { return case_; }
   // The care module's say at a child-in-need review: given the judged estimate,
   // it may accommodate the child (returns true if the child entered care).
   using CareHook = std::function<bool(World&, AgentId, double)>;
@@ -118,15 +118,7 @@ class Casework final : public Module {
   // row's number. CSC's record of what it has been told stays a column of
   // children (record_, record_day_): contacts reach far more children than
   // referrals do.
-  template <class T>
-  T get(const World& w, Col<T> col, AgentId c) const {
-    return case_.get(w.children, w.case_records, col, c);
-  }
-  template <class T>
-  T& at(World& w, Col<T> col, AgentId c) {
-    return case_.at(w.children, w.case_records, col, c);
-  }
-  SideRows case_;
+  CaseRecords case_;
   Col<uint8_t> status_;
   Col<int32_t> since_, step_day_, last_referral_, closed_day_;
   Col<float> record_, assessed_, closing_multiplier_;

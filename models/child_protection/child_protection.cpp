@@ -84,7 +84,7 @@ void ChildProtection::declare_state(World& w) {
 
 void ChildProtection::strategy_discussion(World& w, AgentId c) {
   w.metrics.add_to(m_strategy_, 1);
-  case_.at(w.children, w.case_records, strategy_day_, c) = w.today;
+  case_.at(w, strategy_day_, c) = w.today;
   const double judged = casework_.judged(w, c, kStrategy, casework_.estimate(w, c));
   if (care_.consider_emergency(w, c, judged)) {  // removed at once; the enquiry goes on inside care
     w.trace(c, ev_strategy_, 2, judged, casework_.shifted(care_.params().emergency_threshold), casework_.workload());
@@ -129,7 +129,7 @@ void ChildProtection::daily(World& w) {
       casework_.set_status(w, c, Status::child_in_need);
       continue;
     }
-    int32_t day = std::max(w.today, w.calendar.add_working_days(case_.get(w.children, w.case_records, strategy_day_, c),
+    int32_t day = std::max(w.today, w.calendar.add_working_days(case_.get(w, strategy_day_, c),
                                                                 static_cast<int32_t>(p_.conference_working_days)));
     const bool deferred = p_.defer_for_investigation && agencies_.concern(w, c, kPolice) > 0;
     w.trace(c, ev_enquiry_, deferred ? 2 : 1, judged, threshold, casework_.workload());

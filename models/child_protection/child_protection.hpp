@@ -55,7 +55,7 @@ class ChildProtection final : public Module {
   Agencies& agencies_;
   Care& care_;
   Params p_;
-  SideRows case_;  // casework's rows for the children with a case
+  CaseRecords case_;  // casework's rows for the children with a case
   Col<int32_t> strategy_day_;
   AgendaKind enquiry_end_, conference_, review_;
   MetricId m_strategy_, m_s47_, m_icpc_, m_deferred_;

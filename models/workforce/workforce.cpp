@@ -169,8 +169,8 @@ double Workforce::pressure() const {
 
 void Workforce::trace_allocation(World& w, AgentId child, int32_t change) const {
   if (!w.traced(child)) return;
-  const auto t = static_cast<size_t>(get(w, case_team_, child));
-  const AgentId worker = get(w, worker_, child);
+  const auto t = static_cast<size_t>(case_.get(w, case_team_, child));
+  const AgentId worker = case_.get(w, worker_, child);
   const double lightest = by_load_[t].empty() ? 0.0 : by_load_[t].begin()->first;  // the case waits: no room there
   const double load = worker == kNone ? lightest : static_cast<double>(w.workers[load_][worker]);
   w.trace(child, ev_allocation_, change + kTeamFactor * static_cast<int32_t>(t),
@@ -186,64 +186,64 @@ void Workforce::allocate(World& w, AgentId child, AgentId worker) {
   const auto t = static_cast<size_t>(w.workers[team_][worker]);
   auto& load = w.workers[load_][worker];
   by_load_[t].erase({load, worker});
-  load += get(w, case_weight_, child);
+  load += case_.get(w, case_weight_, child);
   by_load_[t].insert({load, worker});
   ++w.workers[cases_n_][worker];
   cases_[worker].push_back(child);
-  at(w, worker_, child) = worker;
+  case_.at(w, worker_, child) = worker;
 }
 
 // Take the case off its worker (the case stays open).
 void Workforce::unallocate(World& w, AgentId child) {
-  const AgentId worker = get(w, worker_, child);
+  const AgentId worker = case_.get(w, worker_, child);
   if (worker == kNone) return;
   const auto t = static_cast<size_t>(w.workers[team_][worker]);
   auto& list = cases_[worker];
   list.erase(std::find(list.begin(), list.end(), child));
   auto& load = w.workers[load_][worker];
   by_load_[t].erase({load, worker});
-  load = std::max(0.0f, load - get(w, case_weight_, child));
+  load = std::max(0.0f, load - case_.get(w, case_weight_, child));
   if (list.empty()) load = 0;  // no drift from float sums
   by_load_[t].insert({load, worker});
   --w.workers[cases_n_][worker];
-  at(w, worker_, child) = kNone;
+  case_.at(w, worker_, child) = kNone;
 }
 
 void Workforce::enqueue(World& w, AgentId child) {
-  at(w, waiting_, child) = 1;
-  queue_[get(w, case_team_, child)].push_back(child);
+  case_.at(w, waiting_, child) = 1;
+  queue_[case_.get(w, case_team_, child)].push_back(child);
   ++queued_;
 }
 
 void Workforce::assign(World& w, AgentId child, Team team, double weight) {
-  const bool open = get(w, worker_, child) != kNone || get(w, waiting_, child);
-  open_weight_ += weight - (open ? get(w, case_weight_, child) : 0.0);
-  const bool same_team = open && get(w, case_team_, child) == static_cast<uint8_t>(team);
-  const AgentId current = get(w, worker_, child);
+  const bool open = case_.get(w, worker_, child) != kNone || case_.get(w, waiting_, child);
+  open_weight_ += weight - (open ? case_.get(w, case_weight_, child) : 0.0);
+  const bool same_team = open && case_.get(w, case_team_, child) == static_cast<uint8_t>(team);
+  const AgentId current = case_.get(w, worker_, child);
   if (same_team && current != kNone) {  // re-weight in place
     const auto t = static_cast<size_t>(team);
     auto& load = w.workers[load_][current];
     by_load_[t].erase({load, current});
-    load += static_cast<float>(weight) - get(w, case_weight_, child);
+    load += static_cast<float>(weight) - case_.get(w, case_weight_, child);
     by_load_[t].insert({load, current});
-    at(w, case_weight_, child) = static_cast<float>(weight);
+    case_.at(w, case_weight_, child) = static_cast<float>(weight);
     return;
   }
   if (same_team) {  // still waiting in the same queue
-    at(w, case_weight_, child) = static_cast<float>(weight);
+    case_.at(w, case_weight_, child) = static_cast<float>(weight);
     return;
   }
   // A new case, or a transfer between teams (a change of worker: WF-5).
   if (open) {
     if (current != kNone) unallocate(w, child);
-    if (get(w, waiting_, child)) {
-      at(w, waiting_, child) = 0;  // left in the old queue, skipped lazily
+    if (case_.get(w, waiting_, child)) {
+      case_.at(w, waiting_, child) = 0;  // left in the old queue, skipped lazily
       --queued_;
     }
-    ++at(w, changes_, child);
+    ++case_.at(w, changes_, child);
   }
-  at(w, case_team_, child) = static_cast<uint8_t>(team);
-  at(w, case_weight_, child) = static_cast<float>(weight);
+  case_.at(w, case_team_, child) = static_cast<uint8_t>(team);
+  case_.at(w, case_weight_, child) = static_cast<float>(weight);
   const bool room = has_room(team, weight);
   if (room) allocate(w, child, by_load_[static_cast<size_t>(team)].begin()->second);
   else enqueue(w, child);
@@ -251,18 +251,18 @@ void Workforce::assign(World& w, AgentId child, Team team, double weight) {
 }
 
 void Workforce::release(World& w, AgentId child) {
-  const bool open = get(w, worker_, child) != kNone || get(w, waiting_, child);
+  const bool open = case_.get(w, worker_, child) != kNone || case_.get(w, waiting_, child);
   if (!open) return;
-  open_weight_ -= get(w, case_weight_, child);
-  if (get(w, waiting_, child)) {
-    at(w, waiting_, child) = 0;  // removed from the queue lazily
+  open_weight_ -= case_.get(w, case_weight_, child);
+  if (case_.get(w, waiting_, child)) {
+    case_.at(w, waiting_, child) = 0;  // removed from the queue lazily
     --queued_;
   }
-  const AgentId worker = get(w, worker_, child);
+  const AgentId worker = case_.get(w, worker_, child);
   unallocate(w, child);
-  at(w, changes_, child) = 0;
+  case_.at(w, changes_, child) = 0;
   if (w.traced(child))
-    w.trace(child, ev_allocation_, kReleased + kTeamFactor * get(w, case_team_, child),
+    w.trace(child, ev_allocation_, kReleased + kTeamFactor * case_.get(w, case_team_, child),
             worker == kNone ? -1.0 : static_cast<double>(worker), p_.caseload_cap,
             worker == kNone ? 0.0 : static_cast<double>(w.workers[load_][worker]));
 }
@@ -278,10 +278,10 @@ void Workforce::depart(World& w, AgentId worker, bool left) {
   std::vector<AgentId> orphaned;
   orphaned.swap(cases_[worker]);
   for (AgentId child : orphaned) {
-    at(w, worker_, child) = kNone;
-    ++at(w, changes_, child);
+    case_.at(w, worker_, child) = kNone;
+    ++case_.at(w, changes_, child);
     reallocated_.push_back(child);
-    const double weight = get(w, case_weight_, child);
+    const double weight = case_.get(w, case_weight_, child);
     const bool room = has_room(static_cast<Team>(t), weight);
     if (room) allocate(w, child, by_load_[t].begin()->second);
     else enqueue(w, child);
@@ -354,13 +354,13 @@ void Workforce::daily(World& w) {
     auto& q = queue_[t];
     while (!q.empty()) {
       const AgentId child = q.front();
-      if (!get(w, waiting_, child) || get(w, case_team_, child) != t) {
+      if (!case_.get(w, waiting_, child) || case_.get(w, case_team_, child) != t) {
         q.pop_front();  // closed or transferred while waiting
         continue;
       }
-      if (!has_room(static_cast<Team>(t), get(w, case_weight_, child))) break;
+      if (!has_room(static_cast<Team>(t), case_.get(w, case_weight_, child))) break;
       q.pop_front();
-      at(w, waiting_, child) = 0;
+      case_.at(w, waiting_, child) = 0;
       --queued_;
       allocate(w, child, by_load_[t].begin()->second);
       reallocated_.push_back(child);

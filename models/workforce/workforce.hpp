@@ -57,9 +57,9 @@ class Workforce final : public Module {
   // The case closed: free the worker (or leave the queue).
   void release(World& w, AgentId child);
   // Casework's rows for the children with a case (casework.hpp), which hold this module's columns of a case.
-  void use_case_rows(const SideRows& rows) { case_ = rows; }
-  AgentId worker_of(const World& w, AgentId child) const { return get(w, worker_, child); }
-  int worker_changes(const World& w, AgentId child) const { return get(w, changes_, child); }
+  void use_case_rows(const CaseRecords& rows) { case_ = rows; }
+  AgentId worker_of(const World& w, AgentId child) const { return case_.get(w, worker_, child); }
+  int worker_changes(const World& w, AgentId child) const { return case_.get(w, changes_, child); }
   // Children whose case gained or lost its worker in the last workforce step
   // (a queued case allocated, a leaver's case moved on), for casework to
   // re-work the intervention's strength.
@@ -97,15 +97,7 @@ class Workforce final : public Module {
 
   Finance& finance_;
   Params p_;
-  template <class T>
-  T get(const World& w, Col<T> col, AgentId child) const {
-    return case_.get(w.children, w.case_records, col, child);
-  }
-  template <class T>
-  T& at(World& w, Col<T> col, AgentId child) {
-    return case_.at(w.children, w.case_records, col, child);
-  }
-  SideRows case_;           // casework's rows (case_records) for the children with a case
+  CaseRecords case_;           // casework's rows (case_records) for the children with a case
   Col<uint32_t> worker_;    // case_records: allocated worker
   Col<uint8_t> changes_;    // case_records: worker changes during the current case
   Col<uint8_t> waiting_;    // case_records: in a team's unallocated queue

@@ -122,6 +122,23 @@ struct World {
 
 // A stream id from a stable name, so adding a stream in one module never shifts
 // the numbers another module draws (FNV-1a, 32 bits).
+// A module's columns in one of World's side tables (care_records,
+// case_records), reached through a column of children (SideRows): `get` reads a
+// child's value, `at` writes it and adds the child's row the first time.
+template <ColumnTable World::*Side>
+struct ChildRecords : SideRows {
+  template <class T>
+  T get(const World& w, Col<T> col, AgentId c) const {
+    return SideRows::get(w.children, w.*Side, col, c);
+  }
+  template <class T>
+  T& at(World& w, Col<T> col, AgentId c) const {
+    return SideRows::at(w.children, w.*Side, col, c);
+  }
+};
+using CareRecords = ChildRecords<&World::care_records>;
+using CaseRecords = ChildRecords<&World::case_records>;
+
 constexpr StreamId stream_id(std::string_view name) {
   uint32_t h = 2166136261u;
   for (char c : name) h = (h ^ static_cast<uint8_t>(c)) * 16777619u;
