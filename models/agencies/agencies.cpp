@@ -5,6 +5,7 @@
 #include <random>
 #include <stdexcept>
 #include <string_view>
+#include <utility>
 
 namespace sgsim::models {
 namespace {
@@ -146,9 +147,7 @@ void Agencies::declare_state(World& w) {
 }
 
 Agencies::Record* Agencies::find(const World& w, AgentId c, size_t a) {
-  for (uint32_t r = w.children[first_record_][c]; r != kNoRecord; r = records_[r].next())
-    if (records_[r].agency() == a) return &records_[r];
-  return nullptr;
+  return const_cast<Record*>(std::as_const(*this).find(w, c, a));
 }
 const Agencies::Record* Agencies::find(const World& w, AgentId c, size_t a) const {
   for (uint32_t r = w.children[first_record_][c]; r != kNoRecord; r = records_[r].next())

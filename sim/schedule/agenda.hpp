@@ -59,6 +59,11 @@ class Agenda {
       open_[kind.index].push_back({id, payload});
     } else {
       Day& d = future_[static_cast<size_t>(day)];
+      // Lists grow by a quarter at a time (grow_by_quarter): a day's list waits up
+      // to ten years to be read, and what is filed ahead for millions of children
+      // (next harm, age bands, exploitation's opportunities, many of them stale by
+      // then) is about 6 entries a child, so doubling's spare room (40% of the
+      // lists, measured at 1% of England) was close to a gigabyte for England.
       grow_by_quarter(d.entries);
       grow_by_quarter(d.kinds);
       d.entries.push_back({id, payload});
@@ -114,11 +119,6 @@ class Agenda {
     std::vector<uint8_t> kinds;
     SGSIM_STATE(entries, kinds)
   };
-  // Lists grow by a quarter at a time (grow_by_quarter): a day's list waits up
-  // to ten years to be read, and what is filed ahead for millions of children
-  // (next harm, age bands, exploitation's opportunities, many of them stale by
-  // then) is about 6 entries a child, so doubling's spare room (40% of the
-  // lists, measured at 1% of England) was close to a gigabyte for England.
   void open(int32_t day) {
     if (day == open_day_) return;
     for (auto& v : open_) v.clear();

@@ -36,8 +36,9 @@ struct World {
   ColumnTable providers{"providers"};
   ColumnTable care_leavers{"care_leavers"};  // young people 18-25 who left care
   // A row for each child the care module has dealt with (looked after now or
-  // before, or in care proceedings): about 1% of the children, so care's state
-  // is kept here and a child row holds only the row number (models/care/care.hpp).
+  // before, or in care proceedings): about 2% of the child rows over ten years,
+  // so care's state is kept here and a child row holds only the row number
+  // (models/care/care.hpp).
   ColumnTable care_records{"care_records"};
   // A row for each child children's social care has had a referral or a status
   // for (about a third of the child rows over ten years): casework's state

@@ -214,7 +214,6 @@ struct SideRows {
     if (r == kNone) r = side.add_rows(1);
     return side[col][r];
   }
-  bool has(const ColumnTable& owner, AgentId id) const { return owner[index][id] != kNone; }
 };
 
 // Where each member of an id set sits in its list. Dense: a vector over every id

@@ -98,13 +98,13 @@ Settings care_system(int64_t children, int64_t days, const Settings& more = {}) 
 // Care's column handles by name. A child's value is read through its care
 // record (World::care_records): the column's initial value if care has none.
 struct ChildColumns {
-  Col<uint32_t> record;
+  CareRecords record;
   Col<uint8_t> legal, type, notice, away;
   Col<uint32_t> provider;
   Col<int32_t> start, third;
   Col<float> distance;
   explicit ChildColumns(const World& w)
-      : record(w.children.find<uint32_t>("care_record")), legal(w.care_records.find<uint8_t>("care_legal_status")),
+      : record{{w.children.find<uint32_t>("care_record")}}, legal(w.care_records.find<uint8_t>("care_legal_status")),
         type(w.care_records.find<uint8_t>("placement_type")), notice(w.care_records.find<uint8_t>("placement_notice")),
         away(w.care_records.find<uint8_t>("placed_out_of_area")), provider(w.care_records.find<uint32_t>("provider")),
         start(w.care_records.find<int32_t>("placement_start")),
@@ -112,8 +112,7 @@ struct ChildColumns {
         distance(w.care_records.find<float>("placement_distance_km")) {}
   template <class T>
   T operator()(const World& w, Col<T> col, AgentId child) const {
-    const AgentId r = w.children[record][child];
-    return r == kNone ? w.care_records.initial(col) : w.care_records[col][r];
+    return record.get(w, col, child);
   }
 };
 
