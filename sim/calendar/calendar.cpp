@@ -285,8 +285,37 @@ int32_t Calendar::anniversary(int32_t day, int years) const {
   return day_of(Date{static_cast<int32_t>(sys_days{at}.time_since_epoch().count())});
 }
 
+namespace {
+// Every day from 1900-01-01 to 2199-12-31 as the number yyyymmdd. Ages are asked
+// for millions of times a run (every hazard and every agency's observation reads
+// one), and the age on `to` of someone born on `from` is the difference of two
+// of these divided by 10,000, rounded down: the month and day decide the borrow
+// exactly as the comparison of (month, day) does.
+constexpr int32_t kYmdFirst = -25567;  // 1900-01-01 as days since 1970-01-01
+constexpr int32_t kYmdLast = 84005;    // 2199-12-31
+const std::vector<int32_t>& ymd_table() {
+  static const std::vector<int32_t> table = [] {
+    std::vector<int32_t> t;
+    t.reserve(static_cast<size_t>(kYmdLast - kYmdFirst + 1));
+    for (int32_t s = kYmdFirst; s <= kYmdLast; ++s) {
+      const std::chrono::year_month_day d{std::chrono::sys_days{std::chrono::days{s}}};
+      t.push_back(static_cast<int>(d.year()) * 10000 + static_cast<int>(static_cast<unsigned>(d.month())) * 100 +
+                  static_cast<int>(static_cast<unsigned>(d.day())));
+    }
+    return t;
+  }();
+  return table;
+}
+}  // namespace
+
 int Calendar::whole_years_between(int32_t from, int32_t to) const {
   using namespace std::chrono;
+  const int64_t sf = int64_t{start_.serial} + from, st = int64_t{start_.serial} + to;
+  if (sf >= kYmdFirst && sf <= kYmdLast && st >= kYmdFirst && st <= kYmdLast) {
+    static const std::vector<int32_t>& ymd = ymd_table();
+    const int32_t diff = ymd[static_cast<size_t>(st - kYmdFirst)] - ymd[static_cast<size_t>(sf - kYmdFirst)];
+    return diff >= 0 ? diff / 10000 : -((-diff + 9999) / 10000);
+  }
   const year_month_day b{sys_days{std::chrono::days{date(from).serial}}};
   const year_month_day t{sys_days{std::chrono::days{date(to).serial}}};
   int age = static_cast<int>(t.year()) - static_cast<int>(b.year());

@@ -4,6 +4,7 @@
 
 #include <random>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 namespace sgsim {
@@ -187,6 +188,38 @@ TEST(Calendar, FallbackOutsideWindowMatchesWindow) {
     ASSERT_EQ(far.working_days_between(far.day_of(a), far.day_of(b)),
               near.working_days_between(near.day_of(a), near.day_of(b)));
     ASSERT_EQ(far.is_working_day(far.day_of(b)), near.is_working_day(near.day_of(b)));
+  }
+}
+
+// Age by comparing fields, as the law counts it; Calendar reads a table of
+// yyyymmdd numbers inside 1900-2199 and does this outside it.
+int naive_age(Date birth, Date on) {
+  const std::string b = format_iso(birth), t = format_iso(on);
+  int age = std::stoi(t.substr(0, 4)) - std::stoi(b.substr(0, 4));
+  if (t.substr(5) < b.substr(5)) --age;
+  return age;
+}
+
+TEST(Calendar, WholeYearsBetweenIsTheAgeInsideAndOutsideTheTable) {
+  const Calendar cal(D("2024-04-01"), 3650, EW);
+  const auto age = [&](std::string_view birth, std::string_view on) {
+    return cal.whole_years_between(cal.day_of(D(birth)), cal.day_of(D(on)));
+  };
+  EXPECT_EQ(age("2008-02-29", "2026-02-28"), 17);  // a leap-day birthday falls on 1 March
+  EXPECT_EQ(age("2008-02-29", "2026-03-01"), 18);
+  EXPECT_EQ(age("2008-02-29", "2028-02-29"), 20);
+  EXPECT_EQ(age("2010-06-15", "2010-06-15"), 0);
+  EXPECT_EQ(age("2010-06-15", "2010-06-14"), -1);  // not yet born: rounded down
+  EXPECT_EQ(age("2011-06-15", "2010-06-15"), -1);
+  EXPECT_EQ(age("2011-06-15", "2010-06-14"), -2);
+  EXPECT_EQ(age("1899-12-31", "1900-12-31"), 1);   // one end outside the table
+  EXPECT_EQ(age("2190-01-01", "2205-01-01"), 15);
+  std::mt19937 rng(11);
+  std::uniform_int_distribution<int32_t> day(-60000, 70000);  // 1860 to 2216 from the start
+  for (int trial = 0; trial < 20000; ++trial) {
+    const int32_t a = day(rng), b = trial % 4 == 0 ? day(rng) : a + day(rng) / 8;
+    ASSERT_EQ(cal.whole_years_between(a, b), naive_age(cal.date(a), cal.date(b)))
+        << format_iso(cal.date(a)) << " " << format_iso(cal.date(b));
   }
 }
 
