@@ -98,6 +98,9 @@ void FamilyRisk::declare_state(World& w) {
                                              "harm multiplier from carer capacity, low_capacity_multiplier^(1 − capacity)");
   hazard_ = w.children.add<float>("harm_hazard", "events per day", "true daily hazard of abuse or neglect");
   next_harm_ = w.children.add<int32_t>("next_harm_day", "simulated day", "day of the next true harm event", INT32_MAX);
+  harm_filed_ = w.children.add<int32_t>("harm_entry_day", "simulated day",
+                                        "day of the agenda entry on the way to the next harm event (on or before it)",
+                                        INT32_MIN);
   high_risk_ = w.children.add<uint8_t>("high_true_risk", "flag", "hazard at or above the high-risk threshold");
   harm_count_ = w.children.add<uint16_t>("harm_events", "events", "true harm events so far");
   open_case_ = w.children.add<uint8_t>("open_case", "flag", "the child has an open social-care or early-help case");
@@ -206,6 +209,22 @@ void FamilyRisk::set_hazard(World& w, AgentId c, Draws& d) {
   w.children[next_harm_][c] = static_cast<int32_t>(std::min<int64_t>(next, INT32_MAX));
 }
 
+// The next harm day goes on the agenda only when no entry already waits on or
+// before it. A change that moves the next harm later (a stressor ending, a case
+// opening, an age band) leaves the waiting entry where it is, and that entry,
+// when its day comes, files the later day (FamilyRisk::harm). Filing every new
+// day instead left superseded entries behind: about 4 in 10 of the agenda's
+// entries at national scale (docs/performance.md). The harm kernel takes a day's
+// children in id order whatever order they were filed in, so the runs are the
+// same either way.
+void FamilyRisk::file_harm(World& w, AgentId c) {
+  const int32_t next = w.children[next_harm_][c];
+  int32_t& filed = w.children[harm_filed_][c];
+  if (filed > w.today && filed <= next) return;
+  filed = next;
+  w.agenda.file(next, harm_due_, c);
+}
+
 // A vignette's family (models/vignette): the stressors the case review describes
 // are present (or absent) from today, each starting a new spell, and the carers'
 // capacity is set (negative keeps the drawn one). The children's hazards follow
@@ -224,7 +243,7 @@ void FamilyRisk::script_household(World& w, AgentId hh, const std::array<bool, k
   const auto& cols = pop_.columns();
   for (AgentId c = w.households[cols.first_child][hh]; c != UINT32_MAX; c = w.children[cols.next_sibling][c]) {
     set_hazard(w, c, d);
-    w.agenda.file(w.children[next_harm_][c], harm_due_, c);
+    file_harm(w, c);
   }
 }
 
@@ -239,7 +258,7 @@ void FamilyRisk::household_changes(World& w) {
   for (AgentId c : w.children.arrivals()) {
     Draws d = w.rng.draws(kHarmTiming, c, w.today);
     set_hazard(w, c, d);
-    w.agenda.file(w.children[next_harm_][c], harm_due_, c);
+    file_harm(w, c);
     w.agenda.file(next_band_day(w, birth[c]), reassess_due_, c);
   }
   for (AgentId c : w.children.departures())
@@ -263,7 +282,7 @@ void FamilyRisk::household_changes(World& w) {
       for (AgentId c = w.households[pc.first_child][hh]; c != kNone; c = w.children[pc.next_sibling][c]) {
         Draws dc = w.rng.draws(kHarmTiming, c, w.today);
         set_hazard(w, c, dc);
-        w.agenda.file(w.children[next_harm_][c], harm_due_, c);
+        file_harm(w, c);
       }
     }
   }
@@ -275,16 +294,26 @@ void FamilyRisk::reassess(World& w) {
     if (!w.children.active(c)) continue;
     Draws d = w.rng.draws(kHarmTiming, c, w.today);
     set_hazard(w, c, d);
-    w.agenda.file(w.children[next_harm_][c], harm_due_, c);
+    file_harm(w, c);
     w.agenda.file(next_band_day(w, birth[c]), reassess_due_, c);
   }
 }
 
 void FamilyRisk::harm(World& w, std::span<const AgendaEntry> ids, Emitter& out) {
   auto& next = w.children[next_harm_];
+  auto& filed = w.children[harm_filed_];
   const auto& hz = w.children[hazard_];
   for (AgentId c : ids) {
-    if (!w.children.active(c) || next[c] != w.today) continue;  // superseded by a later change
+    if (!w.children.active(c)) continue;
+    if (next[c] != w.today) {
+      // The next harm moved later while this entry waited (file_harm): on to it.
+      // Any other entry was superseded by one filed earlier, which reaches it.
+      if (filed[c] == w.today && next[c] > w.today) {
+        filed[c] = next[c];
+        out.file(next[c], harm_due_, c);
+      }
+      continue;
+    }
     Draws kind = w.rng.draws(kHarmCategory, c, w.today);
     const auto category = static_cast<int32_t>(kind.categorical(p_.category_weights));
     out.event(c, harm_, AgencyId{}, category);
@@ -294,6 +323,7 @@ void FamilyRisk::harm(World& w, std::span<const AgendaEntry> ids, Emitter& out) 
     if (n < UINT16_MAX) ++n;
     Draws timing = w.rng.draws(kHarmTiming, c, w.today);
     next[c] = static_cast<int32_t>(std::min<int64_t>(w.today + timing.days_until(hz[c]), INT32_MAX));
+    filed[c] = next[c];
     out.file(next[c], harm_due_, c);
   }
 }
@@ -305,7 +335,7 @@ void FamilyRisk::set_case(World& w, AgentId c, bool open, double multiplier) {
   w.children[case_multiplier_][c] = static_cast<float>(multiplier);
   Draws d = w.rng.draws(kHarmTiming, c, w.today);
   set_hazard(w, c, d);
-  w.agenda.file(w.children[next_harm_][c], harm_due_, c);
+  file_harm(w, c);
 }
 
 void FamilyRisk::plan_day(DayPlan& plan) {

@@ -80,6 +80,7 @@ class FamilyRisk final : public Module {
   void setup_household(World& w, AgentId hh);
   void tabulate_prevalence();
   void set_hazard(World& w, AgentId child, Draws& d);
+  void file_harm(World& w, AgentId child);
   void household_changes(World& w);
   void reassess(World& w);
   void harm(World& w, std::span<const AgendaEntry> ids, Emitter& out);
@@ -96,6 +97,7 @@ class FamilyRisk final : public Module {
   Col<float> capacity_factor_;
   Col<float> hazard_;  // children: events per day
   Col<int32_t> next_harm_;
+  Col<int32_t> harm_filed_;  // the day of the agenda entry that will reach the next harm
   Col<uint8_t> high_risk_;
   Col<uint16_t> harm_count_;
   Col<uint8_t> open_case_;
