@@ -171,31 +171,22 @@ class Converged(Exception):
 
 
 # The sequential fit (--sequential): each group of knobs against the one target
-# row it gates, in the order a child passes through the system; knobs in a group
-# move by the same factor. care.adolescent.crisis_rate and care.move_on_from_foster
-# keep their values (their rows are set by the thresholds and the supply beside
-# them).
-SEQUENTIAL = [
-    (["front_door.thresholds.referral"], "referrals per 10k"),
-    (["front_door.thresholds.assessment-front_door.thresholds.referral"], "referrals ending in NFA (share)"),
-    (["front_door.thresholds.in_need"], "assessments not in need (share of referrals)"),
-    (["front_door.thresholds.strategy"], "s47 enquiries per 10k"),
-    (["child_protection.thresholds.conference"], "initial conferences per 10k"),
-    (["child_protection.thresholds.plan/child_protection.thresholds.conference"], "CP plans starting per 10k"),
-    (["child_protection.thresholds.step_down"], "CP plans open per 10k"),
-    (["casework.child_in_need.quiet_days"], "children in need per 10k"),
-    (["agencies.police.domestic_abuse_notifications"], "re-referrals within 12 months (share)"),
-    (["workforce.turnover"], "worker turnover (per year)"),
-    (["workforce.recruitment_days"], "agency share of workers"),
-    (["care.thresholds.s20", "care.thresholds.proceedings"], "children starting to be looked after per 10k"),
-    (["care.return_home.s20", "care.return_home.care_order"], "children looked after per 10k"),
-    (["care.return_home.with_parents_days"], "placed with parents (share)"),
-    (["care.kinship.available"], "placed kinship (share)"),
-    (["care.placement.in_house_foster.places_per_10k"], "placed in-house foster (share)"),
-    (["care.placement.ifa_foster.places_per_10k"], "placed agency foster (share)"),
-    (["care.placement.private_home.places_per_10k"], "placed children's homes (share)"),
-    (["care.placement.supported.places_per_10k"], "placed supported accommodation (share)"),
-]
+# row it gates, in KNOBS' order (the order a child passes through the system);
+# the knobs KNOBS lists against the same row form a group and move by the same
+# factor, except the ones held here, whose rows are set by the thresholds and
+# the supply beside them.
+SEQUENTIAL_HELD = {"care.adolescent.crisis_rate", "care.move_on_from_foster"}
+
+
+def sequential_groups(knobs):
+    groups = {}
+    for knob, label in knobs:
+        if knob not in SEQUENTIAL_HELD:
+            groups.setdefault(label, []).append(knob)
+    return [(group, label) for label, group in groups.items()]
+
+
+SEQUENTIAL = sequential_groups(KNOBS)
 SECANT_FIRST_STEP = 0.05  # log factor of the first trial of each group (5%, as the Jacobian's step)
 SECANT_MAX_STEP = 0.7     # the most one secant step moves a group, in log terms (a factor of 2)
 SECANT_STEPS = 3          # secant steps per group per sweep after the first trial
