@@ -122,6 +122,12 @@ TEST(VignetteLena, ExploitationHarmHappensWhileMissing) {
 // years falls by at least 20% (observed 11.3 → 5.5, -51%; the replicate sd of
 // the count is about 13, so the mean's se over 20 replicates is about 3 and the
 // margin, a fall of 20%, sits about two se inside what was observed).
+// FRAGILE: over 60 replicates (these 20 among them) the fall is 8.2 → 7.4, a
+// paired difference of -0.8 with se 1.9, so these 20 are a favourable draw and a
+// redraw of the model's randomness fails this about 6 times in 10 (it failed
+// under the front-door refit, docs/calibration.md). The claim is not resolved
+// by the model at this size; the test needs 60 or more replicates and a
+// criterion set from them.
 TEST(VignetteLena, AfterReformsLessExploitationHarm) {
   auto harm = [](const VignetteReplicate& r) { return static_cast<double>(r.count(0, "exploitation_harm", 0)); };
   std::printf("exploitation harm events: as-was %.1f, after reforms %.1f\n", mean(preset("as_was"), harm),
