@@ -89,6 +89,15 @@ THRESHOLD_MAX = 50.0  # no knob beyond 50 (concern points) unless UPPER says oth
 LOWER = 1e-3          # nor below this
 
 
+def upper(knob):
+    return UPPER.get(knob, THRESHOLD_MAX)
+
+
+def log_gap(rows, label):
+    """log(simulated / target) of one row: what both searches drive to zero."""
+    return math.log(max(rows[label]["simulated"], 1e-9) / rows[label]["target"])
+
+
 def parameters(knobs):
     """Parameter values from knob values (margins added, tied paths copied)."""
     out = {k: v for k, v in knobs.items() if "-" not in k and "/" not in k}
@@ -144,7 +153,7 @@ def fit(model, values, tolerance, max_runs):
     def residuals(z):
         trial = dict(zip(names, np.exp(z)))
         rows = model.rows(trial)
-        r = np.array([math.log(max(rows[l]["simulated"], 1e-9) / rows[l]["target"]) for l in labels])
+        r = np.array([log_gap(rows, l) for l in labels])
         cost = float(np.max(np.abs(r)))
         if cost < best["cost"]:
             best.update(cost=cost, values=trial, rows=rows)
@@ -156,10 +165,10 @@ def fit(model, values, tolerance, max_runs):
         return r
 
     z0 = np.log([values[n] for n in names])
-    upper = np.array([math.log(UPPER.get(n, THRESHOLD_MAX)) for n in names])
-    z0 = np.minimum(z0, upper - 1e-6)
+    top = np.array([math.log(upper(n)) for n in names])
+    z0 = np.minimum(z0, top - 1e-6)
     try:  # Ctrl-C stops the search and keeps the best point so far
-        least_squares(residuals, z0, bounds=(np.full(len(names), math.log(LOWER)), upper), diff_step=0.05,
+        least_squares(residuals, z0, bounds=(np.full(len(names), math.log(LOWER)), top), diff_step=0.05,
                       x_scale=1.0, max_nfev=max_runs)
     except (Converged, KeyboardInterrupt):
         pass
@@ -197,23 +206,23 @@ def fit_sequential(model, values, tolerance, sweeps):
     until its row is within `tolerance`, and the list swept again. From far off
     (a change that moves every flow by a half) it gets close in a few sweeps where
     least squares over every knob at once creeps; least squares can polish after."""
-    gap = lambda rows, label: math.log(max(rows[label]["simulated"], 1e-9) / rows[label]["target"])
+    worst_of = lambda rows: max(abs(log_gap(rows, l)) for _, l in SEQUENTIAL)
     rows = model.rows(values)
-    kept = (max(abs(gap(rows, l)) for _, l in SEQUENTIAL), values, rows)  # a sweep can move away: keep the best
+    kept = (worst_of(rows), values, rows)  # a sweep can move away: keep the best
     for sweep in range(sweeps):
         for knobs, label in SEQUENTIAL:
             knobs = [k for k in knobs if k in values]
-            r0 = gap(rows, label)
+            r0 = log_gap(rows, label)
             if not knobs or abs(r0) <= tolerance:
                 continue
             base = dict(values)
-            at = lambda f: {**base, **{k: min(max(base[k] * math.exp(f), LOWER), UPPER.get(k, THRESHOLD_MAX))
+            at = lambda f: {**base, **{k: min(max(base[k] * math.exp(f), LOWER), upper(k))
                                        for k in knobs}}
             best = (abs(r0), rows, base)
             f0, f1 = 0.0, SECANT_FIRST_STEP
             trial = at(f1)
             rows1 = model.rows(trial)
-            r1 = gap(rows1, label)
+            r1 = log_gap(rows1, label)
             if abs(r1) < best[0]:
                 best = (abs(r1), rows1, trial)
             for _ in range(SECANT_STEPS):
@@ -223,14 +232,14 @@ def fit_sequential(model, values, tolerance, sweeps):
                 f2 = max(min(f2, f1 + SECANT_MAX_STEP), f1 - SECANT_MAX_STEP)
                 trial = at(f2)
                 rows2 = model.rows(trial)
-                r2 = gap(rows2, label)
+                r2 = log_gap(rows2, label)
                 if abs(r2) < best[0]:
                     best = (abs(r2), rows2, trial)
                 f0, r0, f1, r1 = f1, r1, f2, r2
             _, rows, values = best
-            print(f"run {model.runs}: {knobs[0]} -> {label} {gap(rows, label):+.3f}; worst "
-                  f"{max(abs(gap(rows, l)) for _, l in SEQUENTIAL):.3f}", file=sys.stderr)
-        worst = max(abs(gap(rows, l)) for _, l in SEQUENTIAL)
+            print(f"run {model.runs}: {knobs[0]} -> {label} {log_gap(rows, label):+.3f}; worst "
+                  f"{worst_of(rows):.3f}", file=sys.stderr)
+        worst = worst_of(rows)
         if worst < kept[0]:
             kept = (worst, values, rows)
         print(f"sweep {sweep + 1}: worst {worst:.3f}\n  "
@@ -281,7 +290,7 @@ def main(argv=None):
     model = Model(args.sgsim, args.scenario, args.scale, args.replicates, extra)
     if args.sequential:
         values, rows = fit_sequential(model, values, args.tolerance, args.sequential)
-    if args.max_runs > 0 or not args.sequential:
+    if args.max_runs > 0:  # without --sequential it is positive (checked above)
         values, rows = fit(model, values, args.tolerance, args.max_runs)
     print(f"# fitted in {model.runs} runs of {args.scenario} at --scale {args.scale}, "
           f"{args.replicates} replicate(s)")

@@ -280,8 +280,9 @@ void Casework::set_status(World& w, AgentId c, Status s, std::optional<double> l
   w.log(c, ev_status_, static_cast<int32_t>(s));
   if (s == Status::protection_plan) {
     w.metrics.add_to(m_plan_starts_, 1);
-    if (case_.get(w, plans_, c) > 0) w.metrics.add_to(m_repeat_plans_, 1);
-    if (case_.at(w, plans_, c) < UINT8_MAX) ++case_.at(w, plans_, c);
+    uint8_t& plans = case_.at(w, plans_, c);
+    if (plans > 0) w.metrics.add_to(m_repeat_plans_, 1);
+    if (plans < UINT8_MAX) ++plans;
   }
   if (old == Status::protection_plan) w.metrics.add_to(m_plan_ends_, 1);
   // Assessments sit with the assessment team, everything after with safeguarding.

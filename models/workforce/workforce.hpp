@@ -97,7 +97,7 @@ class Workforce final : public Module {
 
   Finance& finance_;
   Params p_;
-  CaseRecords case_;           // casework's rows (case_records) for the children with a case
+  CaseRecords case_;        // casework's rows (case_records) for the children with a case
   Col<uint32_t> worker_;    // case_records: allocated worker
   Col<uint8_t> changes_;    // case_records: worker changes during the current case
   Col<uint8_t> waiting_;    // case_records: in a team's unallocated queue

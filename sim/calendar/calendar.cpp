@@ -312,7 +312,7 @@ int Calendar::whole_years_between(int32_t from, int32_t to) const {
   using namespace std::chrono;
   const int64_t sf = int64_t{start_.serial} + from, st = int64_t{start_.serial} + to;
   if (sf >= kYmdFirst && sf <= kYmdLast && st >= kYmdFirst && st <= kYmdLast) {
-    static const std::vector<int32_t>& ymd = ymd_table();
+    const std::vector<int32_t>& ymd = ymd_table();
     const int32_t diff = ymd[static_cast<size_t>(st - kYmdFirst)] - ymd[static_cast<size_t>(sf - kYmdFirst)];
     return diff >= 0 ? diff / 10000 : -((-diff + 9999) / 10000);
   }

@@ -121,8 +121,6 @@ struct World {
   }
 };
 
-// A stream id from a stable name, so adding a stream in one module never shifts
-// the numbers another module draws (FNV-1a, 32 bits).
 // A module's columns in one of World's side tables (care_records,
 // case_records), reached through a column of children (SideRows): `get` reads a
 // child's value, `at` writes it and adds the child's row the first time.
@@ -140,6 +138,8 @@ struct ChildRecords : SideRows {
 using CareRecords = ChildRecords<&World::care_records>;
 using CaseRecords = ChildRecords<&World::case_records>;
 
+// A stream id from a stable name, so adding a stream in one module never shifts
+// the numbers another module draws (FNV-1a, 32 bits).
 constexpr StreamId stream_id(std::string_view name) {
   uint32_t h = 2166136261u;
   for (char c : name) h = (h ^ static_cast<uint8_t>(c)) * 16777619u;

@@ -9,8 +9,9 @@ sgsim gives each target row log(simulated / target) = slope × (log knob − log
 optimum) for the row's own knob group, plus a coupling to every other group's
 distance from its optimum (as referrals move everything after them), so the
 search has to sweep more than once. Checks that the search gets every row
-within the tolerance, that a knob whose row cannot be reached stops at its
-bound (a probability at 1), and that it keeps the best sweep. Prints
+within the tolerance and sweeps again to do it, that a knob whose row cannot be
+reached stops at its bound (a probability at 1), and that a start already
+within the tolerance is left alone after one run. Prints
 "ok - ..." / "not ok - ..." per check; exits 1 if any failed.
 """
 import math
