@@ -98,7 +98,7 @@ CASELOAD = (12.0, 17.0, 33.0)  # authorities' average caseloads: lowest, median,
 POSTS_CARE_ELASTICITY = 0.6  # ASSUMPTION: posts grow less than in proportion to children in care
 
 # --- Front door ------------------------------------------------------------------------
-REFERRAL_THRESHOLD = 2.358  # concern points; registry default front_door.thresholds.referral
+REFERRAL_THRESHOLD = 2.725  # concern points; registry default front_door.thresholds.referral
                             # (FITTED, docs/calibration.md). Keep in step with the registry.
 REFERRAL_SD = 0.12          # ASSUMPTION: sd of the log of local practice's multiplier
 REFERRAL_CLIP = (0.7, 1.4)  # ASSUMPTION: multiplier limits

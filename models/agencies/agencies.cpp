@@ -89,7 +89,7 @@ void Agencies::declare_parameters(ParamDeclarer& d) {
                              "an agency does not contact again about the same child within this many days",
                              Provenance::placeholder, "avoids one incident becoming many contacts"});
   d.real(p_.domestic_abuse_notifications,
-         {"police.domestic_abuse_notifications", "per household-year", 2.549, 0, 50,
+         {"police.domestic_abuse_notifications", "per household-year", 2.029, 0, 50,
           "domestic abuse incidents police attend in a household living with domestic abuse, each notified to the "
           "police record of every child in it (as exposure to emotional harm, not a true harm event)",
           Provenance::fitted,

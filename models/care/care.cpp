@@ -50,10 +50,10 @@ void Care::declare_parameters(ParamDeclarer& d) {
   commissioning_.declare_parameters(d);
   leaving_.declare_parameters(d);
   const char* fit = "fitted to children starting to be looked after and looked after at 31 March (DfE 2024; docs/calibration.md)";
-  d.real(p_.proceedings_threshold, {"thresholds.proceedings", "concern points", 12.7, 0, 100,
+  d.real(p_.proceedings_threshold, {"thresholds.proceedings", "concern points", 14.85, 0, 100,
                                     "judged estimate at a conference or review above which care proceedings start",
                                     Provenance::fitted, fit});
-  d.real(p_.s20_threshold, {"thresholds.s20", "concern points", 11.0, 0, 100,
+  d.real(p_.s20_threshold, {"thresholds.s20", "concern points", 13.26, 0, 100,
                             "judged estimate at a child-in-need review above which accommodation under s20 is offered",
                             Provenance::fitted, fit});
   d.real(p_.emergency_threshold, {"thresholds.emergency", "concern points", 20.0, 0, 200,
@@ -78,7 +78,7 @@ void Care::declare_parameters(ParamDeclarer& d) {
   d.real(p_.emergency_order_days, {"emergency_order_days", "days", 8, 1, 30,
                                    "emergency protection lasts this long before an interim care order is sought",
                                    Provenance::national, "Children Act 1989 s45: an EPO lasts at most 8 days"});
-  d.real(p_.adolescent_rate, {"adolescent.crisis_rate", "per child-year", 0.001, 0, 1,
+  d.real(p_.adolescent_rate, {"adolescent.crisis_rate", "per child-year", 0.00103, 0, 1,
                               "hazard that a 13-17 year old's parents will not have them home, for a household of full "
                               "capacity", Provenance::fitted,
                               "'required to leave home' (004_cfad9db42d4b51c9.txt ¶4.3.13; EVIDENCE.md TR-1); "
@@ -123,13 +123,13 @@ void Care::declare_parameters(ParamDeclarer& d) {
                                "a review considers a return home when the judged estimate of home is below this",
                                Provenance::placeholder,
                                "about the child-protection step-down threshold; the return probabilities below are fitted"});
-  d.real(p_.return_s20, {"return_home.s20", "probability per review", 0.6, 0, 1,
+  d.real(p_.return_s20, {"return_home.s20", "probability per review", 0.44, 0, 1,
                          "a child accommodated under s20 whose home is judged safe goes home at a review",
                          Provenance::fitted, fit});
-  d.real(p_.return_order, {"return_home.care_order", "probability per review", 0.15, 0, 1,
+  d.real(p_.return_order, {"return_home.care_order", "probability per review", 0.1095, 0, 1,
                            "a child on a care order whose home is judged safe is placed with parents at a review",
                            Provenance::fitted, fit});
-  d.real(p_.with_parents_days, {"return_home.with_parents_days", "days", 200, 1, 3000,
+  d.real(p_.with_parents_days, {"return_home.with_parents_days", "days", 332, 1, 3000,
                                 "placed with parents under the order before it is discharged",
                                 Provenance::fitted, "fitted to the placed-with-parents share (DESIGN.md §8)"});
   d.real_list(p_.needs_median, {"needs.median", "needs points", {0.5, 0.9, 1.4, 1.2}, 0.01, 100,
@@ -170,7 +170,7 @@ void Care::declare_parameters(ParamDeclarer& d) {
   d.real(p_.step_down_days, {"step_down_days", "days", 365, 1, 3650,
                              "a child in a children's home this long whose needs a foster carer can meet steps down",
                              Provenance::placeholder, "step-down from residential to foster care (issue and EVIDENCE.md PL-10)"});
-  d.real(p_.kin_available, {"kinship.available", "probability", 0.28, 0, 1,
+  d.real(p_.kin_available, {"kinship.available", "probability", 0.2904, 0, 1,
                             "a relative or friend is assessed and able to care when the child enters care",
                             Provenance::fitted, "fitted to the kinship share of the placement mix (DESIGN.md §8)"});
   d.real(p_.disability_share, {"disability_share", "share", 0.12, 0, 1,
@@ -186,7 +186,7 @@ void Care::declare_parameters(ParamDeclarer& d) {
                                     Provenance::fitted,
                                     "fitted to the supported-accommodation share (DESIGN.md §8); moves to semi-independent "
                                     "settings at 16 (000_0a3acfabeaeb94cf.txt §3.21; 004_cfad9db42d4b51c9.txt ¶4.4.6)"});
-  d.real(p_.move_on_from_foster, {"move_on_from_foster", "probability per review", 0.4, 0, 1,
+  d.real(p_.move_on_from_foster, {"move_on_from_foster", "probability per review", 0.35, 0, 1,
                                    "a 16 or 17 year old in foster care moves on to supported accommodation at a review, "
                                    "if there is a place", Provenance::fitted,
                                    "fitted to the supported-accommodation share of the placement mix (DESIGN.md §8)"});

@@ -26,17 +26,17 @@ const std::array<Defaults, kPlacementTypes> kDefaults = {{
   // kinship: allowance and support; no provider rows
   {{260, 2024, 1, 0, 17, 2.0, 0.15, 14, 0.3, 0, 0.85, 1, 25, 0, 0, 0, 1, {}},
    Provenance::national, "DfE national minimum fostering allowance 2024-25 (about £180-£315 a week by age) plus support"},
-  {{650, 2017, 3, 0, 17, 1.6, 0.25, 28, 0.1, 18.5, 0.9, 1.5, 25, 0.3, 0.1, 0, 1, {0.10, 0.70, 0.18, 0.02}},
+  {{650, 2017, 3, 0, 17, 1.6, 0.25, 28, 0.1, 19.12, 0.9, 1.5, 25, 0.3, 0.1, 0, 1, {0.10, 0.70, 0.18, 0.02}},
    Provenance::national, "PSSRU Unit Costs 2017: foster care, all-in, about £650 a week (DESIGN.md §8)"},
   {{1000, 2017, 4, 5, 17, 4.0, 0.2, 28, 0.08, 1.0, 0.8, 1, 40, 0.3, 1.0, 0, 1, {0.10, 0.70, 0.18, 0.02}},
    Provenance::placeholder, "order of a specialist or treatment foster placement; no national figure"},
-  {{820, 2020, 5, 0, 17, 2.0, 0.25, 28, 0.1, 21.5, 0.55, 1.5, 30, 0.3, 0.15, 0, 0.9, {0.16, 0.70, 0.12, 0.02}},
+  {{820, 2020, 5, 0, 17, 1.8, 0.25, 28, 0.1, 34.91, 0.55, 1.5, 30, 0.3, 0.15, 0, 0.9, {0.16, 0.70, 0.12, 0.02}},
    Provenance::national, "CMA children's social care market study (2022): independent fostering about £820 a week in 2020"},
   {{5800, 2023, 6, 8, 17, 10.0, 0.5, 7, 0.2, 1.6, 0.9, 4, 50, 0.3, 0.5, 0, 1, {0.18, 0.62, 0.17, 0.03}},
    Provenance::placeholder, "own homes cost about the private price per place; paid for every place, used or not"},
-  {{6100, 2023, 7, 8, 17, 10.0, 0.5, 7, 0.2, 12.5, 0.35, 4, 80, 0.3, 0.5, 0, 0.85, {0.18, 0.62, 0.17, 0.03}},
+  {{6100, 2023, 7, 8, 17, 10.0, 0.5, 7, 0.2, 12.11, 0.35, 4, 80, 0.3, 0.5, 0, 0.85, {0.18, 0.62, 0.17, 0.03}},
    Provenance::national, "NAO (2025) and CMA: a children's home place about £6,100 a week in 2023-24 (DESIGN.md §8)"},
-  {{1500, 2023, 2, 16, 17, 3.0, 0.35, 14, 0.4, 24.0, 0.5, 6, 40, 0.1, 0.05, 0, 1, {0.0, 0.70, 0.25, 0.05}},
+  {{1500, 2023, 2, 16, 17, 3.0, 0.35, 14, 0.4, 22, 0.5, 6, 40, 0.1, 0.05, 0, 1, {0.0, 0.70, 0.25, 0.05}},
    Provenance::placeholder, "supported accommodation, order of published local rates (2023-24)"},
   {{8400, 2023, 0, 10, 17, 100.0, 0.0, 0, 0.02, 0.11, 0.0, 8, 150, 1.0, 1.0, 0, 1, {0.30, 0.50, 0.20, 0.0}},
    Provenance::placeholder, "a secure welfare bed about £1,200 a night (2023-24 parliamentary answers)"},
@@ -83,10 +83,17 @@ void PlacementMarket::declare_parameters(ParamDeclarer& d) {
                                                         : "usual registration; local variation"});
     d.integer(p.max_age, {k + "max_age", "years", def.max_age, 0, 17, "oldest child the setting takes", Provenance::national,
                           "children are looked after until 18"});
+    // Agency foster carers' limit decides the split between agency foster care and
+    // children's homes (agency places are not all used), so it is fitted to that split.
+    const bool fitted_needs = t == PlacementType::ifa_foster;
     d.real(p.max_needs, {k + "max_needs", "needs points", def.max_needs, 0, 100,
-                         "highest needs score (behaviour, complexity) the setting can meet", Provenance::placeholder,
-                         "EVIDENCE.md §2.4: mainstream carers give notice under aggression; specialist and residential "
-                         "settings take more complex children"});
+                         "highest needs score (behaviour, complexity) the setting can meet",
+                         fitted_needs ? Provenance::fitted : Provenance::placeholder,
+                         fitted_needs ? "fitted to the agency foster and children's home shares of DESIGN.md §8 "
+                                        "(docs/calibration.md); EVIDENCE.md §2.4: mainstream carers give notice under "
+                                        "aggression"
+                                      : "EVIDENCE.md §2.4: mainstream carers give notice under aggression; specialist "
+                                        "and residential settings take more complex children"});
     d.real(p.breakdown_rate, {k + "breakdown_rate", "per placement-year", def.breakdown_rate, 0, 50,
                               "hazard that the placement breaks down, for a child of needs 1", Provenance::placeholder,
                               kBreakdownSource});

@@ -53,7 +53,7 @@ void Casework::declare_parameters(ParamDeclarer& d) {
   d.real(p_.cin_review_days, {"child_in_need.review_days", "days", 90, 7, 365,
                               "interval between child-in-need reviews", Provenance::national,
                               "Working Together to Safeguard Children: plans reviewed at least every three months"});
-  d.real(p_.cin_quiet_days, {"child_in_need.quiet_days", "days", 96.21, 0, 730,
+  d.real(p_.cin_quiet_days, {"child_in_need.quiet_days", "days", 110.3, 0, 730,
                              "a case with nothing new recorded for this long is closed as 'no statutory role'",
                              Provenance::fitted,
                  "fitted to children in need at 31 March (DfE 2024; docs/calibration.md); the as-was spell in one review was about two months (001_a32efb814e300027.txt L68, EVIDENCE.md TE-3)"});

@@ -11,19 +11,19 @@ constexpr StreamId kStrategy = stream_id("child_protection.strategy");
 }  // namespace
 
 void ChildProtection::declare_parameters(ParamDeclarer& d) {
-  d.real(p_.s47_threshold, {"thresholds.s47", "concern points", 5.348, 0, 100,
+  d.real(p_.s47_threshold, {"thresholds.s47", "concern points", 5.949, 0, 100,
                             "estimate at a strategy discussion above which a section 47 enquiry starts",
                             Provenance::fitted,
                  "set equal to front_door.thresholds.strategy in the fit to section 47 enquiries (docs/calibration.md)"});
-  d.real(p_.conference_threshold, {"thresholds.conference", "concern points", 8.009, 0, 100,
+  d.real(p_.conference_threshold, {"thresholds.conference", "concern points", 9.48, 0, 100,
                                    "estimate at the end of the enquiry above which a conference is called",
                                    Provenance::fitted,
                  "fitted to initial conferences per 10,000 (DfE 2024/25; docs/calibration.md)"});
-  d.real(p_.plan_threshold, {"thresholds.plan", "concern points", 6.0, 0, 100,
+  d.real(p_.plan_threshold, {"thresholds.plan", "concern points", 6.845, 0, 100,
                              "estimate at the conference above which a child protection plan starts",
                              Provenance::fitted,
                  "fitted to plans starting per 10,000 (DfE 2024/25; docs/calibration.md)"});
-  d.real(p_.step_down_threshold, {"thresholds.step_down", "concern points", 5.8, 0, 100,
+  d.real(p_.step_down_threshold, {"thresholds.step_down", "concern points", 6.415, 0, 100,
                                   "a review conference ends the plan when the estimate is below this",
                                   Provenance::fitted,
                  "fitted to plans open at 31 March per 10,000 (DfE 2025; docs/calibration.md)"});

@@ -10,9 +10,11 @@ constexpr StreamId kAssessment = stream_id("front_door.assessment");
 }  // namespace
 
 void FrontDoor::declare_parameters(ParamDeclarer& d) {
-  d.real(p_.capacity_per_10k, {"screening.capacity_per_10k", "contacts per day per 10,000 children", 12, 0, 1e6,
+  d.real(p_.capacity_per_10k, {"screening.capacity_per_10k", "contacts per day per 10,000 children", 30, 0, 1e6,
                                "contacts the front door can screen on a working day", Provenance::placeholder,
-                               "a local staffing figure; set high for no queue"});
+                               "a local staffing figure, set above the baseline's demand (about 14 contacts a "
+                               "working day per 10,000) so contacts are decided within a working day, as Working "
+                               "Together to Safeguard Children (2023) expects of a referral; lower it to study a queue"});
   d.real(p_.weekend_share, {"screening.weekend_share", "share of weekday capacity", 0.3, 0, 1,
                             "capacity at weekends and on bank holidays (emergency duty team)", Provenance::placeholder,
                             "out-of-hours teams screen urgent contacts only"});
@@ -31,21 +33,21 @@ void FrontDoor::declare_parameters(ParamDeclarer& d) {
   d.real(p_.early_help, {"thresholds.early_help", "concern points", 1.2, 0, 100,
                          "screening estimate at or above which early help is offered", Provenance::placeholder,
                  "set by hand, not fitted: above a single neglect or emotional-abuse incident (1 point) so that a lone low-level contact with no history is closed at screening; no published contact outcomes to fit"});
-  d.real(p_.referral, {"thresholds.referral", "concern points", 2.358, 0, 100,
+  d.real(p_.referral, {"thresholds.referral", "concern points", 2.725, 0, 100,
                        "screening estimate at or above which a contact becomes a referral", Provenance::fitted,
                  "fitted to referrals per 10,000 children (DfE 2024/25; docs/calibration.md)"});
-  d.real(p_.assessment, {"thresholds.assessment", "concern points", 2.424, 0, 100,
+  d.real(p_.assessment, {"thresholds.assessment", "concern points", 2.784, 0, 100,
                          "a referral below this ends with no further action instead of an assessment",
                          Provenance::fitted,
                  "fitted to the share of referrals ending in no further action (DfE 2024/25; docs/calibration.md)"});
   d.real(p_.immediate_strategy, {"thresholds.immediate_strategy", "concern points", 12, 0, 100,
                                  "screening estimate at which a strategy discussion is held at once",
                                  Provenance::placeholder, "EVIDENCE.md TE-6: once the CP route starts it is fast"});
-  d.real(p_.in_need, {"thresholds.in_need", "concern points", 4.553, 0, 100,
+  d.real(p_.in_need, {"thresholds.in_need", "concern points", 5.006, 0, 100,
                       "assessment estimate at or above which the child is in need (a child-in-need plan)",
                       Provenance::fitted,
                  "fitted to assessments ending 'not in need' (DfE 2024/25; docs/calibration.md)"});
-  d.real(p_.strategy, {"thresholds.strategy", "concern points", 5.348, 0, 100,
+  d.real(p_.strategy, {"thresholds.strategy", "concern points", 5.949, 0, 100,
                        "assessment estimate at or above which a strategy discussion is held", Provenance::fitted,
                  "fitted to section 47 enquiries per 10,000 (DfE 2024/25; docs/calibration.md)"});
   d.real(p_.assessment_days, {"assessment.mean_working_days", "working days", 24, 1, 200,

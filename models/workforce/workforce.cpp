@@ -40,7 +40,7 @@ void Workforce::declare_parameters(ParamDeclarer& d) {
   d.real(p_.caseload_cap, {"caseload_cap", "weighted cases per worker", 20, 1, 100,
                            "most weighted cases a worker is allocated; beyond it cases wait unallocated",
                            Provenance::user, "a local policy; the seeds record caseloads 'up to 34' (001_a32efb814e300027.txt L32)"});
-  d.real(p_.turnover, {"turnover", "per worker per year", 0.11, 0, 20,
+  d.real(p_.turnover, {"turnover", "per worker per year", 0.114, 0, 20,
                        "leaving hazard of a permanent worker whose caseload is below the turnover onset",
                        Provenance::fitted,
                  "fitted to DfE's 14% turnover of permanent social workers a year (2023-24; docs/calibration.md); the caseload term adds to it"});
@@ -61,7 +61,7 @@ void Workforce::declare_parameters(ParamDeclarer& d) {
                  "DfE 2023-24: agency workers (18% of posts) cover most vacancies (19%): 18/19"});
   d.real(p_.agency_fill_days, {"agency_fill_days", "days", 21, 1, 365, "mean days to bring in an agency worker",
                                Provenance::placeholder, "no national figure"});
-  d.real(p_.recruitment_days, {"recruitment_days", "days", 760, 1, 1000, "mean days to fill a post permanently",
+  d.real(p_.recruitment_days, {"recruitment_days", "days", 780, 1, 1000, "mean days to fill a post permanently",
                                Provenance::fitted,
                  "fitted to DfE's 18% agency share (2023-24; docs/calibration.md): with agency cover for most vacancies, the share of posts awaiting a permanent appointment is about the agency share"});
   d.real(p_.salary_permanent, {"cost_permanent", "£ per worker-year", 62000, 0, 500000,

@@ -400,8 +400,9 @@ TEST(CareSecure, NoBedsMeansNoAdmissionsWhileApplicationsAreMade) {
 // 4. Notice: when a carer or provider gives notice the child stays exactly
 // notice_days with them and then moves. Everything else that could move a child
 // in the meantime is switched off (secure beds, returns to parents, step-down,
-// moves on, moves out of inadequate placements; last-resort settings do not break
-// down), so a move before the notice ends is a failure; leaving care is allowed.
+// moves on from homes and from foster care, moves out of inadequate placements;
+// last-resort settings do not break down), so a move before the notice ends is a
+// failure; leaving care is allowed.
 namespace {
 constexpr int32_t kNotice = 10;
 struct NoticesSeen {
@@ -417,6 +418,7 @@ void follow_notices(NoticesSeen& seen) {
                       {"care.return_home.care_order", 0.0},
                       {"care.step_down_days", 3650.0},
                       {"care.move_on_to_supported", 0.0},
+                      {"care.move_on_from_foster", 0.0},
                       {"care.move_if_inadequate", false}}});
   Simulation sim(scenario(care_system(40000, 730, s)), models::make_modules, 5, RunOptions{});
   World& w = sim.world();

@@ -52,6 +52,23 @@ TEST(FrontDoor, ScarceCapacityMakesContactsWait) {
   EXPECT_GT(total(s.at("screening_wait_days")) / total(s.at("contacts_screened")), 1.0);  // mean wait over a day
 }
 
+// The default capacity is set above the baseline's demand so that contacts are
+// decided within a working day (Working Together 2023; docs/calibration.md): over
+// a year the mean wait is under a day and the queue at the end is under one
+// day's contacts, where a capacity below demand (the placeholder 12 the model had
+// until 2026-12) leaves a queue that grows all year (here a mean wait of 12.6
+// days and 1,151 contacts waiting at the end, against 40 a day). The registry's
+// defaults are the national baseline (scenarios/england.yaml).
+TEST(FrontDoor, DefaultCapacityDecidesContactsWithinAWorkingDay) {
+  const auto s = run_series(scenario({{"population.children", int64_t{40000}}, {"run.days", int64_t{365}}}),
+                            {"screening_wait_days", "contacts_screened", "contacts", "screening_queue"});
+  const double screened = total(s.at("contacts_screened"));
+  ASSERT_GT(screened, 10000);
+  EXPECT_LT(total(s.at("screening_wait_days")) / screened, 1.0);
+  const double contacts_a_day = total(s.at("contacts")) / static_cast<double>(s.at("contacts").size());
+  EXPECT_LT(s.at("screening_queue").back(), contacts_a_day);
+}
+
 // Early help starts only with parents' consent: starts / offers ≈ consent (binomial, 5 sd).
 TEST(FrontDoor, EarlyHelpStartsWithConsent) {
   const double consent = 0.4;

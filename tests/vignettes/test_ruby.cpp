@@ -4,7 +4,8 @@
 // from March 2015 (about day 145, L1937) and turned 18 in April 2019 (day 1,640).
 // Each as-was pattern is the share of 20 replicates that shows it; each reform is
 // the same 20 replicates under after_reforms.yaml (same seeds, so the runs share
-// their random streams until the presets differ).
+// their random streams until the presets differ); the missing-episodes claim is
+// judged over 60 (its test says why).
 //
 // Thresholds, as in test_bradford.cpp: "most replicates" is read as at least
 // half: a pattern's share must be at least 0.5, or, if it was observed well above
@@ -215,21 +216,27 @@ TEST(VignetteRuby, AfterReformsFewerMovesAndFewerOutOfTheArea) {
 // Counterfactual of §6.8: earlier recognition and a specialist service with room
 // (L1966), fewer moves and providers that keep her -> fewer missing episodes.
 // Secure care sought on the exploitation route once the disagreement is
-// resolved (L1963, L2010). From t0 to 18 the mean number of episodes must fall
-// by at least 10%. Observed when written: 173 -> 121 (-30%), but over 40
-// replicates only 170 -> 147 (-14%): the effect is real but small against the
-// spread (per-replicate sd about 90 episodes; the presets' paired runs separate
-// after the first differing draw, so the difference of two 20-replicate means
-// has an sd of roughly 25 episodes, 15%). FRAGILE: over 60 replicates 175 →
-// 148 (paired se 19), so a redraw fails this about 4 times in 10 (it failed
-// under the front-door refit, docs/calibration.md). In the model a children's home carries
-// the highest missing hazard (missing.where_ratio), so a local therapeutic home
-// does not by itself cut episodes (see child.yaml and the report).
+// resolved (L1963, L2010). From t0 to 18 the mean number of episodes over 60
+// replicates must fall by at least 10%, and the paired difference's 95% interval
+// must lie below zero. Why 60, not the file's 20: the paired difference's
+// per-replicate sd is about 160 episodes (the presets' runs separate after the
+// first differing draw), so its se is 21 over 60 and 36 over 20; at 20 the test
+// passed or failed with the draw (a redraw failed it about 4 times in 10 before
+// the calibration of 2026-12, docs/calibration.md). Observed over 60: 211 ->
+// 123 (-41%), paired difference -87, interval -130 to -45: its upper end is a
+// 21% fall, so the 10% criterion sits more than two se inside it.
+constexpr int kWideReplicates = 60;
 TEST(VignetteRuby, AfterReformsFewerMissingEpisodes) {
   auto episodes = [](const VignetteReplicate& r) { return missing(r, 0, kEnd); };
-  const double was = mean(ruby("as_was"), episodes), now = mean(ruby("after_reforms"), episodes);
-  report("AfterReformsFewerMissingEpisodes", "mean episodes", was, now);
+  const auto& as_was = cached_vignette("scenarios/vignettes/ruby/as_was.yaml", kWideReplicates);
+  const auto& after = cached_vignette("scenarios/vignettes/ruby/after_reforms.yaml", kWideReplicates);
+  const double was = mean(as_was, episodes), now = mean(after, episodes);
+  const SampleSummary d = paired(as_was, after, episodes);
+  report("AfterReformsFewerMissingEpisodes", "mean episodes over 60", was, now);
+  std::printf("[ observed ] AfterReformsFewerMissingEpisodes: paired difference %.1f, 95%% interval %.1f to %.1f\n",
+              d.mean, d.ci_low, d.ci_high);
   EXPECT_LE(now, 0.9 * was);
+  EXPECT_LT(d.ci_high, 0);
 }
 
 }  // namespace

@@ -154,4 +154,15 @@ double mean(const std::vector<VignetteReplicate>& runs, const std::function<doub
   return runs.empty() ? 0 : sum / static_cast<double>(runs.size());
 }
 
+SampleSummary paired(const std::vector<VignetteReplicate>& as_was, const std::vector<VignetteReplicate>& after,
+                     const std::function<double(const VignetteReplicate&)>& value) {
+  if (as_was.size() != after.size()) throw std::invalid_argument("paired: the presets ran different replicate counts");
+  Eigen::VectorXd x(static_cast<Eigen::Index>(as_was.size())), y(x.size());
+  for (Eigen::Index r = 0; r < x.size(); ++r) {
+    x[r] = value(as_was[static_cast<size_t>(r)]);
+    y[r] = value(after[static_cast<size_t>(r)]);
+  }
+  return paired_difference(x, y);
+}
+
 }  // namespace sgsim::testing

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "sim/experiment/statistics.hpp"
 #include "sim/params/registry.hpp"
 #include "sim/schedule/events.hpp"
 #include "sim/schedule/world.hpp"
@@ -88,5 +89,10 @@ void report(const char* test, const AfterMoves& m, int32_t days, int32_t later);
 double share(const std::vector<VignetteReplicate>& runs, const std::function<bool(const VignetteReplicate&)>& pattern);
 // The mean over replicates of `value`.
 double mean(const std::vector<VignetteReplicate>& runs, const std::function<double(const VignetteReplicate&)>& value);
+// The paired difference after - as_was of `value`, replicate by replicate (the
+// presets share their seeds, so the pairs share their draws until the presets
+// differ): its mean, sd and 95% interval (sim/experiment/statistics.hpp).
+SampleSummary paired(const std::vector<VignetteReplicate>& as_was, const std::vector<VignetteReplicate>& after,
+                     const std::function<double(const VignetteReplicate&)>& value);
 
 }  // namespace sgsim::testing
