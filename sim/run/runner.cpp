@@ -80,6 +80,10 @@ Simulation::Simulation(const Scenario& scenario, const ModelFactory& factory, ui
   world_->metrics.set_days(static_cast<int32_t>(rs.days));
   for (auto& m : model_->modules) m->initialise(*world_);
   scheduler_ = std::make_unique<Scheduler>(model_->modules, *world_);
+  // The registry (every parameter's path, unit, meaning and source: about 0.4 MB)
+  // is needed again only to apply a branch's changes; a national run holds a
+  // Simulation for each of its authorities, so the others let it go.
+  if (!branch_) model_->registry = ParamRegistry{};
 }
 
 Simulation::~Simulation() = default;
