@@ -28,7 +28,8 @@ SEED = 20240401  # same as run.seed in scenarios/england.yaml
 
 HEADER = ["code", "name", "region", "x_km", "y_km", "provision_weight", "target_care_rate",
           "target_caseload", "population.children", "population.deprivation_skew",
-          "care.initial.per_10k", "workforce.posts_per_10k", "front_door.thresholds.referral"]
+          "care.initial.per_10k", "workforce.posts_per_10k", "front_door.thresholds.referral",
+          "care.thresholds.s20", "care.thresholds.proceedings"]
 
 # --- Regions ------------------------------------------------------------------
 # name: (authorities, box x0, x1, y0, y1 in km on a British-National-Grid-like plane,
@@ -102,6 +103,20 @@ REFERRAL_THRESHOLD = 2.725  # concern points; registry default front_door.thresh
                             # (FITTED, docs/calibration.md). Keep in step with the registry.
 REFERRAL_SD = 0.12          # ASSUMPTION: sd of the log of local practice's multiplier
 REFERRAL_CLIP = (0.7, 1.4)  # ASSUMPTION: multiplier limits
+
+# --- Care thresholds --------------------------------------------------------------------
+S20_THRESHOLD = 13.26         # concern points; registry default care.thresholds.s20 (FITTED,
+PROCEEDINGS_THRESHOLD = 14.85  # docs/calibration.md) and care.thresholds.proceedings. Keep in step.
+CARE_THRESHOLD_ELASTICITY = 0.29  # FITTED: each authority's two care thresholds are the national
+                           # ones × (care rate / CARE_ENGLAND)^-0.29, so that where an authority
+                           # looks after more children its practice takes children into care at
+                           # lower concern. Fitted so that, England at 10% as 152 authorities five
+                           # years after the burn-in, the slope of log(simulated care rate) on
+                           # log(table care rate) is 1 (0.23 with no local care thresholds, 1.58
+                           # at 0.5; docs/authorities.md). Deprivation alone (the skew) does not
+                           # reproduce the spread: its correlation with the care rate is 0.7
+                           # (SKEW_CORRELATION), so half the table's variance in care rates is
+                           # left to local practice.
 
 # --- Provision ---------------------------------------------------------------------------
 PROVISION_NOISE = 0.35      # ASSUMPTION: sd of the log of an authority's weight around its region's
@@ -216,6 +231,11 @@ def generate():
     mult = np.clip(np.exp(rng.normal(0.0, REFERRAL_SD, n)), *REFERRAL_CLIP)
     referral = (REFERRAL_THRESHOLD * mult).round(3)
 
+    # Care thresholds: local practice in step with the authority's care rate.
+    care_mult = (care / CARE_ENGLAND) ** -CARE_THRESHOLD_ELASTICITY
+    s20 = (S20_THRESHOLD * care_mult).round(3)
+    proceedings = (PROCEEDINGS_THRESHOLD * care_mult).round(3)
+
     # Provision: region factor with noise, children-weighted mean 1.
     noise = centred(np.exp(rng.normal(0.0, PROVISION_NOISE, n)), region, children, log=True)
     prov = np.array([REGIONS[r][6] for r in regions]) * noise
@@ -225,7 +245,8 @@ def generate():
     for i in range(n):
         rows.append([f"A{i + 1:03d}", names[i], regions[i], f"{xy[i, 0]:.1f}", f"{xy[i, 1]:.1f}",
                      f"{prov[i]:.2f}", str(care[i]), f"{caseload[i]:.1f}", str(children[i]),
-                     f"{skew[i]:.2f}", str(care[i]), f"{posts[i]:.1f}", f"{referral[i]:.3f}"])
+                     f"{skew[i]:.2f}", str(care[i]), f"{posts[i]:.1f}", f"{referral[i]:.3f}",
+                     f"{s20[i]:.3f}", f"{proceedings[i]:.3f}"])
     return rows
 
 
