@@ -29,7 +29,7 @@ SEED = 20240401  # same as run.seed in scenarios/england.yaml
 HEADER = ["code", "name", "region", "x_km", "y_km", "provision_weight", "target_care_rate",
           "target_caseload", "population.children", "population.deprivation_skew",
           "care.initial.per_10k", "workforce.posts_per_10k", "front_door.thresholds.referral",
-          "care.thresholds.s20", "care.thresholds.proceedings"]
+          "care.thresholds.s20", "care.thresholds.proceedings", "workforce.caseload_cap"]
 
 # --- Regions ------------------------------------------------------------------
 # name: (authorities, box x0, x1, y0, y1 in km on a British-National-Grid-like plane,
@@ -97,6 +97,11 @@ POSTS_ENGLAND = 22.0       # per 10,000 children; registry default workforce.pos
 CASELOAD = (12.0, 17.0, 33.0)  # authorities' average caseloads: lowest, median, highest
                            # (DfE Children's social work workforce 2024: England 17.8; about 12 to 33)
 POSTS_CARE_ELASTICITY = 0.6  # ASSUMPTION: posts grow less than in proportion to children in care
+CASELOAD_CAP = 20.0        # weighted cases per worker; registry default workforce.caseload_cap
+CAP_RATIO = 1.2            # ASSUMPTION: an authority's cap is at least its target caseload × 1.2
+                           # (the national cap over the median target, 20 / 17), so that where
+                           # workers carry 25-33 cases they can: with the national cap of 20
+                           # everywhere, caseloads stopped near 17 and the rest waited unallocated
 
 # --- Front door ------------------------------------------------------------------------
 REFERRAL_THRESHOLD = 2.725  # concern points; registry default front_door.thresholds.referral
@@ -226,6 +231,7 @@ def generate():
     # Workforce: a target caseload per authority, and the posts that would give it.
     caseload = rng.permutation(spread(n, *CASELOAD)).round(1)
     posts = (POSTS_ENGLAND * (care / CARE_ENGLAND) ** POSTS_CARE_ELASTICITY * (CASELOAD[1] / caseload)).round(1)
+    cap = np.maximum(CASELOAD_CAP, CAP_RATIO * caseload).round(1)
 
     # Referral threshold: the national one, moved by local practice.
     mult = np.clip(np.exp(rng.normal(0.0, REFERRAL_SD, n)), *REFERRAL_CLIP)
@@ -246,7 +252,7 @@ def generate():
         rows.append([f"A{i + 1:03d}", names[i], regions[i], f"{xy[i, 0]:.1f}", f"{xy[i, 1]:.1f}",
                      f"{prov[i]:.2f}", str(care[i]), f"{caseload[i]:.1f}", str(children[i]),
                      f"{skew[i]:.2f}", str(care[i]), f"{posts[i]:.1f}", f"{referral[i]:.3f}",
-                     f"{s20[i]:.3f}", f"{proceedings[i]:.3f}"])
+                     f"{s20[i]:.3f}", f"{proceedings[i]:.3f}", f"{cap[i]:.1f}"])
     return rows
 
 
