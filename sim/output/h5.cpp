@@ -37,6 +37,10 @@ constexpr hsize_t kVectorChunk = 65536;
 // cache, so sequential readers do not decompress a chunk more than once.
 constexpr hsize_t kEventChunk = 32768;
 constexpr unsigned kDeflateLevel = 4;
+// Below this a dataset is stored whole, without chunks or filters: a run file holds
+// about a thousand one-value summaries and short series, and setting up deflate
+// for each cost more (in time and in bytes) than it saved.
+constexpr hsize_t kCompressFromBytes = 1024;
 
 // HDF5 prints its error stack to stderr by default; we report through
 // exceptions instead, so turn that off once before the first real call.
@@ -350,8 +354,9 @@ H5Dataset H5Group::create_dataset(const std::string& name, hid_t file_type, std:
                           file_path(), where));
   PlistHandle dcpl(check(H5Pcreate(H5P_DATASET_CREATE), "create properties", file_path(), where));
   // Chunk dims must be non-zero and no larger than a fixed extent, so an empty
-  // dataset cannot be chunked; it stays contiguous (and takes no space).
-  if (count > 0) {
+  // dataset cannot be chunked; it stays contiguous (and takes no space), as do
+  // small ones (kCompressFromBytes).
+  if (count > 0 && count * H5Tget_size(file_type) >= kCompressFromBytes) {
     check(H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()), "set chunking", file_path(), where);
     // Shuffle groups the bytes of each value by significance, which makes
     // slowly varying doubles and small integers compress far better.
