@@ -93,15 +93,24 @@ SKEW_SD = 0.5              # ASSUMPTION: spread of the skew; 0 = the national mi
 SKEW_LIMIT = 1.5           # the skew is clipped to [-1.5, 1.5]
 
 # --- Workforce -------------------------------------------------------------------------
-POSTS_ENGLAND = 22.0       # per 10,000 children; registry default workforce.posts_per_10k (DfE workforce 2024)
+POSTS_ENGLAND = 22.0       # per 10,000 children; registry default workforce.posts_per_10k (DfE workforce
+                           # 2024), printed beside the table's posts by --check
 CASELOAD = (12.0, 17.0, 33.0)  # authorities' average caseloads: lowest, median, highest
                            # (DfE Children's social work workforce 2024: England 17.8; about 12 to 33)
-POSTS_CARE_ELASTICITY = 0.6  # ASSUMPTION: posts grow less than in proportion to children in care
+CASES_PER_10K = 300.0      # FITTED: cases a national run's authorities hold (allocated or waiting)
+                           # per 10,000 children at England's care rate, and ...
+CASES_CARE_ELASTICITY = 0.23  # FITTED: ... how they grow with the care rate: cases per 10,000 =
+                           # CASES_PER_10K × (care rate / CARE_ENGLAND)^0.23. Fitted by least
+                           # squares on the logs over the 152 authorities of England at 10%, five
+                           # years after the burn-in (docs/authorities.md, "Posts"). Each authority's
+                           # posts are those cases over its target caseload.
 CASELOAD_CAP = 20.0        # weighted cases per worker; registry default workforce.caseload_cap
-CAP_RATIO = 1.2            # ASSUMPTION: an authority's cap is at least its target caseload × 1.2
-                           # (the national cap over the median target, 20 / 17), so that where
-                           # workers carry 25-33 cases they can: with the national cap of 20
-                           # everywhere, caseloads stopped near 17 and the rest waited unallocated
+CAP_RATIO = 1.4            # ASSUMPTION: an authority's cap is at least its target caseload × 1.4,
+                           # so that where workers carry 25-33 cases they can: with the national
+                           # cap of 20 everywhere, caseloads stopped near 17 and the rest waited
+                           # unallocated; at 1.2 × the target, mean caseloads stayed about a tenth
+                           # under it (new workers fill up slowly, so the cap binds on some
+                           # workers while the mean is still below the target)
 
 # --- Front door ------------------------------------------------------------------------
 REFERRAL_THRESHOLD = 2.725  # concern points; registry default front_door.thresholds.referral
@@ -230,7 +239,7 @@ def generate():
 
     # Workforce: a target caseload per authority, and the posts that would give it.
     caseload = rng.permutation(spread(n, *CASELOAD)).round(1)
-    posts = (POSTS_ENGLAND * (care / CARE_ENGLAND) ** POSTS_CARE_ELASTICITY * (CASELOAD[1] / caseload)).round(1)
+    posts = (CASES_PER_10K * (care / CARE_ENGLAND) ** CASES_CARE_ELASTICITY / caseload).round(1)
     cap = np.maximum(CASELOAD_CAP, CAP_RATIO * caseload).round(1)
 
     # Referral threshold: the national one, moved by local practice.
@@ -301,7 +310,8 @@ def check(path):
     if "workforce.posts_per_10k" in val:
         p = val["workforce.posts_per_10k"]
         print(f"- social worker posts: {np.sum(p * kids) / 1e4:,.0f} "
-              f"({np.sum(p * kids) / kids.sum():.1f} per 10,000)")
+              f"({np.sum(p * kids) / kids.sum():.1f} per 10,000; the registry's national "
+              f"default is {POSTS_ENGLAND:g})")
     if "region" in col:
         print("\n| region | authorities | children | looked after per 10,000 | provision weight |")
         print("|---|---:|---:|---:|---:|")
