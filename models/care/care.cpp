@@ -466,7 +466,10 @@ void Care::tally(const World& w, AgentId c, int sign) {
   if (p != PlacementMarket::kNoProvider && market_.grade(w, p) == kInadequate) stocks_.inadequate += sign;
   if (record_.get(w, away_, c)) stocks_.away_by_type[t] += sign;
   // A child past its year was already taken off, on the day, from three_ends.
-  if (three_in_a_year(w, c)) stocks_.three_ends[record_.get(w, start2_, c) + kYear] += sign;
+  if (three_in_a_year(w, c)) {
+    stocks_.three_ends[record_.get(w, start2_, c) + kYear] += sign;
+    stocks_.three += sign;
+  }
 }
 
 void Care::enter(World& w, std::vector<AgentId> group, EntryRoute route, LegalStatus legal, bool count) {
@@ -916,9 +919,11 @@ void Care::daily(World& w) {
 void Care::accounting(World& w) {
   // Children whose third-last placement began a year ago today stop counting.
   auto& ends = stocks_.three_ends;
-  while (!ends.empty() && ends.begin()->first <= w.today) ends.erase(ends.begin());
-  int64_t three = 0;
-  for (const auto& [day, children] : ends) three += children;
+  while (!ends.empty() && ends.begin()->first <= w.today) {
+    stocks_.three -= ends.begin()->second;
+    ends.erase(ends.begin());
+  }
+  const int64_t three = stocks_.three;
   std::array<double, kCategories> by_category{};
   std::array<double, kPlacementTypes> per_child_cost{};
   double away = 0, away_cost = 0;

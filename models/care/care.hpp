@@ -190,13 +190,14 @@ class Care final : public Module {
   // (docs/performance.md). Distances are summed in whole metres so that adding
   // and taking away is exact. A child counts towards three placements in a year
   // until a year after the third-last placement began: `three_ends` holds the
-  // children counted now by the day they stop, so their number is its total.
+  // children counted now by the day they stop, and `three` their total (summing
+  // the map each day was a walk over up to a year of days: 1% of a national run).
   struct Stocks {
     std::array<int64_t, kPlacementTypes> by_type{}, spot_by_type{}, away_by_type{};
     std::array<int64_t, kLegalStatuses> by_legal{};
-    int64_t distance_m = 0, inadequate = 0;
+    int64_t distance_m = 0, inadequate = 0, three = 0;
     std::map<int32_t, int64_t> three_ends;  // day → children who stop counting that day
-    SGSIM_STATE(by_type, spot_by_type, away_by_type, by_legal, distance_m, inadequate, three_ends)
+    SGSIM_STATE(by_type, spot_by_type, away_by_type, by_legal, distance_m, inadequate, three, three_ends)
   };
   static constexpr double kMetresPerKm = 1000.0;
   void tally(const World& w, AgentId c, int sign);

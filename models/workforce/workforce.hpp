@@ -9,11 +9,9 @@
 // front_door parameter.
 #include <array>
 #include <deque>
-#include <set>
-
-#include <cereal/types/set.hpp>
 
 #include "models/finance/finance.hpp"
+#include "models/workforce/by_load.hpp"
 #include "models/workforce/managers.hpp"
 #include "sim/schedule/module.hpp"
 
@@ -76,7 +74,7 @@ class Workforce final : public Module {
   const Params& params() const { return p_; }
 
  private:
-  using Load = std::set<std::pair<double, AgentId>>;  // workers by weighted load, then id
+  using Load = WorkersByLoad;
   // A worker starts in `post` (a new post when kNone: the initial establishment).
   AgentId hire(World& w, Team team, bool agency, uint32_t post = kNone);
   // The worker stops holding cases: the cases move on (a change of worker) and the
