@@ -72,6 +72,9 @@ class Care final : public Module {
   void declare_parameters(ParamDeclarer&) override;
   void declare_state(World&) override;
   void initialise(World&) override;
+  // The national placement market is built by the first authority, and each
+  // authority's first-day stock takes places in it (PlacementMarket::initialise).
+  bool initialises_national_services() const override { return true; }
   void parameters_changed(World& w) override {
     market_.parameters_changed();
     commissioning_.parameters_changed(w);

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 #include <mutex>
+#include <stdexcept>
 
 #include "sim/run/checkpoint.hpp"
 #include "sim/run/national.hpp"
@@ -58,7 +59,7 @@ uint64_t authority_seed(uint64_t seed, Nation* nation, uint16_t authority) {
 }  // namespace
 
 Simulation::Simulation(const Scenario& scenario, const ModelFactory& factory, uint32_t replicate,
-                       const RunOptions& options, Nation* nation, uint16_t authority)
+                       const RunOptions& options, Nation* nation, uint16_t authority, bool staged)
     : model_(bind_model(factory)), branch_(options.branch), started_(std::chrono::steady_clock::now()) {
   model_->registry.apply(scenario.overrides);
   const RunSettings& rs = model_->run;
@@ -78,7 +79,29 @@ Simulation::Simulation(const Scenario& scenario, const ModelFactory& factory, ui
   for (auto& m : model_->modules) m->declare_state(*world_);
   world_->agenda.set_horizon(days());
   world_->metrics.set_days(static_cast<int32_t>(rs.days));
-  for (auto& m : model_->modules) m->initialise(*world_);
+  if (!staged)
+    for (Stage s : {Stage::before_national, Stage::national, Stage::after_national}) initialise(s);
+}
+
+void Simulation::initialise(Stage stage) {
+  const ModuleList& ms = model_->modules;
+  auto national = [&](size_t i) { return world_->nation != nullptr && ms[i]->initialises_national_services(); };
+  auto more = [&] { return initialised_ < ms.size(); };
+  switch (stage) {
+    case Stage::before_national:
+      while (more() && !national(initialised_)) ms[initialised_++]->initialise(*world_);
+      return;
+    case Stage::national:
+      while (more() && national(initialised_)) ms[initialised_++]->initialise(*world_);
+      return;
+    case Stage::after_national:
+      for (; more(); ++initialised_) {
+        // Two runs of such modules apart would need a stage each.
+        if (national(initialised_)) throw std::logic_error("modules that use national services must be adjacent");
+        ms[initialised_]->initialise(*world_);
+      }
+      break;
+  }
   scheduler_ = std::make_unique<Scheduler>(model_->modules, *world_);
   // The registry (every parameter's path, unit, meaning and source: about 0.4 MB)
   // is needed again only to apply a branch's changes; a national run holds a

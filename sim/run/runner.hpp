@@ -133,9 +133,19 @@ class Simulation {
  public:
   // `nation`: this Simulation is authority `authority` of a national run
   // (sim/run/national.hpp); its random streams are its own.
+  // `staged`: the modules are not initialised yet; the caller runs the three
+  // stages of initialise() (a national run does, to build its authorities side
+  // by side).
   Simulation(const Scenario& scenario, const ModelFactory& factory, uint32_t replicate, const RunOptions& options,
-             Nation* nation = nullptr, uint16_t authority = 0);
+             Nation* nation = nullptr, uint16_t authority = 0, bool staged = false);
   ~Simulation();
+  // Initialising the modules in stages: first every module before the first one
+  // that uses the Nation's shared services (Module::initialises_national_services),
+  // then those, then the rest. Authorities of a national run may run the first and
+  // last stages side by side; the middle one must run authority by authority in
+  // table order, as a national run built one authority after another would.
+  enum class Stage { before_national, national, after_national };
+  void initialise(Stage stage);
   bool done() const { return day_ >= days(); }
   void step();  // simulate day `day()` and move on
   // The same day in parts (a national run interleaves its authorities' phases).
@@ -169,6 +179,7 @@ class Simulation {
   std::unique_ptr<Scheduler> scheduler_;
   std::optional<Branch> branch_;
   int32_t day_ = 0;
+  size_t initialised_ = 0;  // modules initialised so far
   std::chrono::steady_clock::time_point started_;
 };
 

@@ -92,6 +92,11 @@ class Module {
   virtual void declare_parameters(ParamDeclarer&) = 0;
   virtual void declare_state(World&) = 0;  // columns, agenda kinds, event kinds, metrics
   virtual void initialise(World&) = 0;     // day-0 state, after parameters are bound
+  // Whether initialise() uses or changes the Nation's shared services in a
+  // national run. A national run builds its authorities side by side but
+  // initialises such a module authority by authority in table order
+  // (Simulation::initialise), so that the shared services come out the same.
+  virtual bool initialises_national_services() const { return false; }
   // Parameters were changed during the run (a branch, Simulation): re-derive
   // anything initialise() computed from them. Fields bound to parameters are
   // already updated; rules that read them daily need nothing.
