@@ -84,7 +84,8 @@ BENCHMARK(England10pc10Years)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->Us
 BENCHMARK(National1pc10Years)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 BENCHMARK(National10pc10Years)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 int main(int argc, char** argv) {
-  sgsim::keep_large_buffers_mapped();  // as the CLI does, so that peak memory is the CLI's
+  sgsim::start_again_with_huge_pages(argv);  // as the CLI does, so that time and peak memory are the CLI's
+  sgsim::keep_large_buffers_mapped();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

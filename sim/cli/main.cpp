@@ -3,6 +3,7 @@
 #include "sim/storage/allocator.hpp"
 
 int main(int argc, char** argv) {
+  sgsim::start_again_with_huge_pages(argv);
   sgsim::keep_large_buffers_mapped();
   return sgsim::sgsim_main(argc, argv, sgsim::models::make_modules);
 }
