@@ -5,16 +5,9 @@
 # bit for bit; a checkpoint that is damaged, not a checkpoint, or no longer
 # matches its scenario is refused with a clear error and a non-zero exit; an
 # existing checkpoint is never overwritten unasked.
-set -uo pipefail
-sgsim="$1"; root=$(cd "$2" && pwd)
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-same="/usr/bin/python3 $root/tests/e2e/h5_same.py"
-fails=0
-ok() { echo "ok - $1"; }
-no() { echo "not ok - $1"; fails=$((fails + 1)); }
+source "$(dirname "$0")/checks.sh"
 
-cp "$root/scenarios/local/metropolitan.yaml" "$tmp/base.yaml"
-sed -i "s|extends: *\(.*\)|extends: $root/scenarios/local/\1|" "$tmp/base.yaml"
+copy_metropolitan
 args=(run "$tmp/base.yaml" --set population.children=60000 --set run.days=730 --set run.burn_in_days=365 -r 2 -j 1 --events)
 
 "$sgsim" "${args[@]}" -o "$tmp/whole.h5" >/dev/null 2>&1 || no "the uninterrupted run"

@@ -3,21 +3,14 @@
 # them on request, sgsim starts itself again once with glibc.malloc.hugetlb=1 in
 # GLIBC_TUNABLES; SGSIM_HUGE_PAGES=0 and a user's own setting of the tunable are
 # left alone; and the run file is the same either way.
-set -uo pipefail
-sgsim="$1"; root=$(cd "$2" && pwd)
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-same="/usr/bin/python3 $root/tests/e2e/h5_same.py"
-fails=0
-ok() { echo "ok - $1"; }
-no() { echo "not ok - $1"; fails=$((fails + 1)); }
+source "$(dirname "$0")/checks.sh"
 
 if ! grep -q '\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null; then
   echo "skip: transparent huge pages are not given on request here"
   exit 77
 fi
 
-cp "$root/scenarios/local/metropolitan.yaml" "$tmp/base.yaml"
-sed -i "s|extends: *\(.*\)|extends: $root/scenarios/local/\1|" "$tmp/base.yaml"
+copy_metropolitan
 args=(run "$tmp/base.yaml" --set population.children=60000 --set run.days=730 --set run.burn_in_days=365 -r 2 -j 1)
 
 # The environment the running program ended up with (after any new start).

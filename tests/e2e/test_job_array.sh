@@ -4,13 +4,7 @@
 # command without --share then gathers them into the run file, which is the
 # single-machine file bit for bit in every result. A share given twice does no
 # work the second time; a bad share is refused up front.
-set -uo pipefail
-sgsim="$1"; root="$2"
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-same="/usr/bin/python3 $root/tests/e2e/h5_same.py"
-fails=0
-ok() { echo "ok - $1"; }
-no() { echo "not ok - $1"; fails=$((fails + 1)); }
+source "$(dirname "$0")/checks.sh"
 
 cmd=(sweep "$root/scenarios/local/metropolitan.yaml" --set population.children=4000 --set run.days=365
      --set run.burn_in_days=120 --set front_door.thresholds.referral=2,3 -r 3 --events -j 1)

@@ -4,16 +4,10 @@
 # bit for bit in every result, as the same command on one machine; a job killed
 # part-way continues where it stopped; a run that fails on a worker is reported
 # and the others go on, and no run file is written.
-set -uo pipefail
-sgsim="$1"; root="$2"
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+source "$(dirname "$0")/checks.sh"
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1  # CI runs as root
 export OMPI_MCA_rmaps_base_oversubscribe=1
 mpi=(mpirun -np 3 --oversubscribe)
-same="/usr/bin/python3 $root/tests/e2e/h5_same.py"
-fails=0
-ok() { echo "ok - $1"; }
-no() { echo "not ok - $1"; fails=$((fails + 1)); }
 
 base="$root/scenarios/local/metropolitan.yaml"
 small=(--set population.children=4000 --set run.days=365 --set run.burn_in_days=120 -j 1)
