@@ -26,6 +26,18 @@ inline void keep_large_buffers_mapped() {
 #endif
 }
 
+// Free memory back to the kernel. Buffers under the mmap threshold (a day's
+// agenda list, a child's short lists) come from the heap, and as they grow and
+// move the heap keeps the old ones' pages resident, free but counted; a national
+// run's resident set grows for ten years and peaks at its end. glibc's
+// malloc_trim gives whole free pages back (England as 152 authorities, ten
+// years, a trim a year: 3.99 -> 3.81 x 10^9 bytes at the peak; the same results).
+inline void return_free_memory() {
+#if defined(__GLIBC__)
+  malloc_trim(0);
+#endif
+}
+
 // Transparent huge pages for the program's memory. A day's work reads columns of
 // children and households at scattered rows, gigabytes of them at national scale,
 // so with 4 KiB pages most of those reads also miss the TLB; with 2 MiB pages a
