@@ -13,6 +13,7 @@
 
 #include "models/model.hpp"
 #include "sim/run/runner.hpp"
+#include "sim/cli/huge_pages.hpp"
 #include "sim/storage/allocator.hpp"
 
 using namespace sgsim;

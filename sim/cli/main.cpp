@@ -1,5 +1,6 @@
 #include "models/model.hpp"
 #include "sim/cli/commands.hpp"
+#include "sim/cli/huge_pages.hpp"
 #include "sim/storage/allocator.hpp"
 
 int main(int argc, char** argv) {

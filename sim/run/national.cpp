@@ -167,8 +167,8 @@ AuthorityTable load_authority_table(const std::string& path, const ParamRegistry
   return t;
 }
 
-// Metrics added up over authorities per task (sim/run/national.cpp's daily totals).
-constexpr size_t kMetricsABlock = 64;
+// Metrics per task when the day's national series are added up over authorities.
+constexpr size_t kMetricsPerTask = 64;
 // How often a national run gives free heap pages back (return_free_memory): a
 // year. The resident set peaks at the run's end, so a yearly trim takes as much
 // off the peak as a quarterly one (England, ten years: 3,718,444 KiB against
@@ -276,7 +276,7 @@ ReplicateResult run_national_replicate(const Scenario& scenario, const ModelFact
       // metric's total is still added up in table order.
       const auto d = static_cast<size_t>(out);
       const bool measuring = d >= days - window;
-      tbb::parallel_for(tbb::blocked_range<size_t>(0, metric_count, kMetricsABlock), [&](const auto& block) {
+      tbb::parallel_for(tbb::blocked_range<size_t>(0, metric_count, kMetricsPerTask), [&](const auto& block) {
         for (size_t m = block.begin(); m < block.end(); ++m) day_total[m] = day_weights[m] = 0.0;
         for (size_t a = 0; a < n; ++a) {
           const auto& last = sims[a]->world().metrics.last_day();

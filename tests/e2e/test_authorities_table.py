@@ -5,8 +5,9 @@
 
 Run by CTest as analysis.authorities_table (tests/CMakeLists.txt).
 analysis/authorities.py builds each authority's values from national ones
-(a threshold times a local multiplier, posts scaled from the national posts);
-it keeps those national values as named constants, copied from the registry.
+(a threshold times a local multiplier, the caseload cap at least the national
+one); it keeps those national values as named constants, copied from the
+registry (and the national posts, which --check prints beside the table's).
 Checks that each copy equals the value `sgsim validate --resolved` gives for
 the national baseline, and that the generator, run again, writes the bundled
 CSV byte for byte, so a refit of a default or a change to the generator that

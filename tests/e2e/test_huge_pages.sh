@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Transparent huge pages (sim/storage/allocator.hpp): where the kernel gives
+# Transparent huge pages (sim/cli/huge_pages.hpp): where the kernel gives
 # them on request, sgsim starts itself again once with glibc.malloc.hugetlb=1 in
 # GLIBC_TUNABLES; SGSIM_HUGE_PAGES=0 and a user's own setting of the tunable are
 # left alone; and the run file is the same either way.
