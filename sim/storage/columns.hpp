@@ -1,12 +1,24 @@
 #pragma once
-// Column storage for agents (DESIGN.md §3 principle 3): one contiguous array per
-// attribute, rows addressed by a stable id that is never reused, so that random
-// draws keyed by id stay attached to the same agent for the whole run.
+// Agent tables (DESIGN.md §3 principle 3): named attributes ("columns") over
+// rows addressed by a stable id that is never reused, so that random draws keyed
+// by id stay attached to the same agent for the whole run.
+//
+// A table stores its rows one after another, each row holding every column of
+// one agent (row-major), not one array per column. The daily loop visits agents
+// scattered over the table — the child whose harm is due, the household whose
+// stressor changes, the case under review — and reads a dozen of their columns:
+// with an array per column each of those was a cache miss of its own (the hot
+// instructions of a profile were loads of columns at scattered rows), where a
+// row is one or two cache lines. A column is still addressed as before,
+// `table[col][id]`, through a view that knows its offset in the row.
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
@@ -26,28 +38,51 @@ struct ColumnInfo {
 };
 
 class ColumnTable {
+  static constexpr size_t kMaxWidth = 8;
+  struct ColumnBase {
+    virtual ~ColumnBase() = default;
+    virtual void save(StateOut&) const = 0;
+    virtual void load(StateIn&) = 0;
+    ColumnInfo info;
+    std::byte* data = nullptr;  // this column's value in row 0
+    size_t stride = 0;          // bytes from one row to the next
+    const size_t* rows = nullptr;
+    size_t width = 0, offset = 0;
+    std::byte initial_bytes[kMaxWidth] = {};
+  };
+
  public:
+  // One column of a table: element `id` is that row's value. A view stays valid
+  // while the table grows (the table moves it with its rows), so a reference to
+  // it may be held across added rows; a reference to an element may not.
+  template <class T>
+  class Column;
+
   explicit ColumnTable(std::string name) : name_(std::move(name)) {}
+  ColumnTable(const ColumnTable&) = delete;
+  ColumnTable& operator=(const ColumnTable&) = delete;
 
   // Declare a column; every existing and future row starts at `initial`.
   template <class T>
   Col<T> add(std::string name, std::string unit, std::string meaning, T initial = T{}) {
+    static_assert(std::is_trivially_copyable_v<T> && sizeof(T) <= kMaxWidth, "a column holds a small plain value");
     auto c = std::make_unique<Column<T>>();
     c->initial = initial;
-    c->data.reserve(reserved_);
-    c->data.assign(rows_, initial);
+    c->width = sizeof(T);
     c->info = {std::move(name), type_name<T>(), std::move(unit), std::move(meaning)};
+    std::memcpy(c->initial_bytes, &initial, sizeof(T));
     columns_.push_back(std::move(c));
+    lay_out();
     return Col<T>{static_cast<uint32_t>(columns_.size() - 1)};
   }
 
   template <class T>
-  std::vector<T>& operator[](Col<T> c) {
-    return static_cast<Column<T>*>(columns_[c.index].get())->data;
+  Column<T>& operator[](Col<T> c) {
+    return static_cast<Column<T>&>(*columns_[c.index]);
   }
   template <class T>
-  const std::vector<T>& operator[](Col<T> c) const {
-    return static_cast<const Column<T>*>(columns_[c.index].get())->data;
+  const Column<T>& operator[](Col<T> c) const {
+    return static_cast<const Column<T>&>(*columns_[c.index]);
   }
 
   // The value every row of a column starts at (what a row not yet added would hold).
@@ -67,25 +102,24 @@ class ColumnTable {
     throw std::logic_error("no column " + name + " in " + name_);
   }
 
-  // Room for `n` rows in every column, so that a table that grows a row at a
-  // time to about n rows is allocated once instead of doubling (a doubled
-  // column holds up to twice the rows it needs; at national scale that is
-  // gigabytes). Columns declared later get the same room.
+  // Room for `n` rows, so that a table that grows a row at a time to about n
+  // rows is allocated once instead of growing (at national scale a table that
+  // grew by doubling would hold gigabytes it never used). Room not yet used
+  // costs address space only: the pages are touched as rows arrive.
   void reserve(size_t n) {
-    reserved_ = std::max(reserved_, n);
-    for (auto& c : columns_) c->reserve(reserved_);
-    active_.reserve(reserved_);
+    if (n > capacity_) reallocate(n);
+    active_.reserve(n);
   }
 
   // Append `n` rows (all active, every column at its initial value); returns the first id.
   AgentId add_rows(size_t n) {
     const AgentId first = static_cast<AgentId>(rows_);
-    // Past the room reserved, every column grows by a quarter at once rather
-    // than each doubling (as grow_by_quarter; tables such as case_records are
-    // never reserved, and a population can outgrow its estimate).
-    if (rows_ + n > reserved_) reserve(std::max(rows_ + n, reserved_ + reserved_ / 4 + 16));
+    // Past the room reserved, the table grows by a quarter at once (as
+    // grow_by_quarter; tables such as case_records are never reserved, and a
+    // population can outgrow its estimate).
+    if (rows_ + n > capacity_) reallocate(std::max(rows_ + n, capacity_ + capacity_ / 4 + 16));
+    for (size_t i = 0; i < n; ++i) std::memcpy(rows_data_.get() + (rows_ + i) * stride_, fresh_row_.data(), stride_);
     rows_ += n;
-    for (auto& c : columns_) c->resize(rows_);
     active_.resize(rows_, 1);
     active_count_ += n;
     for (size_t i = 0; i < n; ++i) arrivals_.push_back(first + static_cast<AgentId>(i));
@@ -119,50 +153,51 @@ class ColumnTable {
     for (const auto& c : columns_) out.push_back(c->info);
     return out;
   }
-  // Checkpoints: every row of every column, and which rows are active. The
-  // columns themselves (names, types, order) come from the modules' declare_state
-  // and must match: a checkpoint of another model is refused before this is read.
+  // Checkpoints: every row of every column, column by column, and which rows
+  // are active. The columns themselves (names, types, order) come from the
+  // modules' declare_state and must match: a checkpoint of another model is
+  // refused before this is read.
   void save(StateOut& ar) const {
     ar(rows_, active_count_, active_, arrivals_, departures_, columns_.size());
     for (const auto& c : columns_) c->save(ar);
   }
   void load(StateIn& ar) {
-    size_t columns = 0;
-    ar(rows_, active_count_, active_, arrivals_, departures_, columns);
+    size_t rows = 0, columns = 0;
+    ar(rows, active_count_, active_, arrivals_, departures_, columns);
     if (columns != columns_.size()) throw std::runtime_error("table " + name_ + " has another set of columns");
+    if (rows > capacity_) reallocate(rows);
+    rows_ = rows;  // every column's values follow
     for (auto& c : columns_) c->load(ar);
   }
 
-  size_t bytes() const {
-    size_t b = active_.capacity();
-    for (const auto& c : columns_) b += c->bytes();
-    return b;
-  }
+  size_t bytes() const { return active_.capacity() + capacity_ * stride_; }
 
- private:
-  struct ColumnBase {
-    virtual ~ColumnBase() = default;
-    virtual void resize(size_t n) = 0;
-    virtual void reserve(size_t n) = 0;
-    virtual size_t bytes() const = 0;
-    virtual void save(StateOut&) const = 0;
-    virtual void load(StateIn&) = 0;
-    ColumnInfo info;
-  };
   template <class T>
-  struct Column : ColumnBase {
-    std::vector<T> data;
+  class Column : public ColumnBase {
+   public:
+    T& operator[](size_t id) { return *reinterpret_cast<T*>(this->data + id * this->stride); }
+    const T& operator[](size_t id) const { return *reinterpret_cast<const T*>(this->data + id * this->stride); }
+    size_t size() const { return *this->rows; }
+
+   private:
+    friend class ColumnTable;
     T initial{};
-    void resize(size_t n) override { data.resize(n, initial); }
-    void reserve(size_t n) override { data.reserve(n); }
-    size_t bytes() const override { return data.capacity() * sizeof(T); }
-    void save(StateOut& ar) const override { ar(info.name, data); }
+    void save(StateOut& ar) const override {
+      std::vector<T> values(size());
+      for (size_t i = 0; i < values.size(); ++i) values[i] = (*this)[i];
+      ar(this->info.name, values);
+    }
     void load(StateIn& ar) override {
       std::string name;
-      ar(name, data);
-      if (name != info.name) throw std::runtime_error("column " + info.name + " is " + name + " in the checkpoint");
+      std::vector<T> values;
+      ar(name, values);
+      if (name != this->info.name) throw std::runtime_error("column " + this->info.name + " is " + name + " in the checkpoint");
+      if (values.size() != size()) throw std::runtime_error("column " + this->info.name + " has another number of rows");
+      for (size_t i = 0; i < values.size(); ++i) (*this)[i] = values[i];
     }
   };
+
+ private:
   template <class T>
   static std::string type_name() {
     if constexpr (std::is_same_v<T, float>) return "float32";
@@ -175,10 +210,62 @@ class ColumnTable {
     else return "other";
   }
 
+  // Offsets in the row: widest columns first, so that each sits at a multiple
+  // of its width with no padding between (widths are 1, 2, 4 or 8 bytes); the
+  // row is padded to a multiple of the widest. A column declared when rows
+  // exist moves every row to the new layout.
+  void lay_out() {
+    std::vector<size_t> order(columns_.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return columns_[a]->width > columns_[b]->width; });
+    std::vector<size_t> old_offset(columns_.size());
+    for (size_t i = 0; i < columns_.size(); ++i) old_offset[i] = columns_[i]->offset;
+    const size_t old_stride = stride_;
+    size_t at = 0, widest = 1;
+    for (size_t i : order) {
+      columns_[i]->offset = at;
+      at += columns_[i]->width;
+      widest = std::max(widest, columns_[i]->width);
+    }
+    stride_ = (at + widest - 1) / widest * widest;
+    fresh_row_.assign(stride_, std::byte{0});
+    for (const auto& c : columns_) std::memcpy(fresh_row_.data() + c->offset, c->initial_bytes, c->width);
+
+    std::unique_ptr<std::byte[]> old = std::move(rows_data_);
+    if (capacity_ > 0) rows_data_.reset(new std::byte[capacity_ * stride_]);
+    for (size_t r = 0; r < rows_; ++r) {
+      std::byte* row = rows_data_.get() + r * stride_;
+      std::memcpy(row, fresh_row_.data(), stride_);
+      for (size_t i = 0; i + 1 < columns_.size(); ++i)  // the new column keeps its initial value
+        std::memcpy(row + columns_[i]->offset, old.get() + r * old_stride + old_offset[i], columns_[i]->width);
+    }
+    point_columns();
+  }
+
+  void reallocate(size_t capacity) {
+    std::unique_ptr<std::byte[]> rows(new std::byte[capacity * stride_]);
+    if (rows_ > 0) std::memcpy(rows.get(), rows_data_.get(), rows_ * stride_);
+    rows_data_ = std::move(rows);
+    capacity_ = capacity;
+    point_columns();
+  }
+
+  void point_columns() {
+    for (auto& c : columns_) {
+      c->data = rows_data_ ? rows_data_.get() + c->offset : nullptr;
+      c->stride = stride_;
+      c->rows = &rows_;
+    }
+  }
+
   std::string name_;
   size_t rows_ = 0;
-  size_t reserved_ = 0;
-  size_t active_count_ = 0;
+  size_t capacity_ = 0;  // rows the block has room for
+  size_t stride_ = 0;    // bytes a row
+  std::unique_ptr<std::byte[]> rows_data_;
+  std::vector<std::byte> fresh_row_;  // a row with every column at its initial value
+  std::size_t active_count_ = 0;
   std::vector<std::unique_ptr<ColumnBase>> columns_;
   std::vector<uint8_t> active_;
   std::vector<AgentId> arrivals_, departures_;

@@ -31,6 +31,41 @@ TEST(Columns, RowsGrowTogetherAndIdsAreStable) {
   EXPECT_TRUE(t.departures().empty());
 }
 
+// Rows hold every column side by side (columns.hpp): columns of every width keep
+// their own values through a column declared after rows exist (which moves every
+// row to a new layout), growth past the room reserved, and a reservation; a
+// reference to a column taken before the table grew still reads it.
+TEST(Columns, EveryColumnKeepsItsValuesWhenTheRowLayoutOrTheRoomChanges) {
+  ColumnTable t("things");
+  auto u8 = t.add<uint8_t>("u8", "", "", 3);
+  auto f64 = t.add<double>("f64", "", "", -1.0);
+  auto& held = t[f64];
+  t.add_rows(10);
+  for (AgentId i = 0; i < 10; ++i) {
+    t[u8][i] = static_cast<uint8_t>(i);
+    t[f64][i] = i * 0.5;
+  }
+  auto u16 = t.add<uint16_t>("u16", "", "", 65535);
+  auto i32 = t.add<int32_t>("i32", "", "", -9);
+  for (AgentId i = 0; i < 10; ++i) {
+    ASSERT_EQ(t[u8][i], i) << i;
+    ASSERT_EQ(t[f64][i], i * 0.5) << i;
+    ASSERT_EQ(t[u16][i], 65535) << i;
+    ASSERT_EQ(t[i32][i], -9) << i;
+    t[i32][i] = -static_cast<int32_t>(i);
+  }
+  for (int k = 0; k < 50; ++k) t.add_rows(7);  // several growths by a quarter
+  t.reserve(10000);
+  EXPECT_EQ(t.rows(), 360u);
+  EXPECT_EQ(held.size(), 360u);
+  for (AgentId i = 0; i < 360; ++i) {
+    ASSERT_EQ(t[u8][i], i < 10 ? i : 3) << i;
+    ASSERT_EQ(held[i], i < 10 ? i * 0.5 : -1.0) << i;
+    ASSERT_EQ(t[u16][i], 65535) << i;
+    ASSERT_EQ(t[i32][i], i < 10 ? -static_cast<int32_t>(i) : -9) << i;
+  }
+}
+
 TEST(Columns, IndexSetInsertEraseContains) {
   IndexSet s;
   for (AgentId i : {5u, 1u, 9u, 1u}) s.insert(i);
