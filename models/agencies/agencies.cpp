@@ -312,7 +312,7 @@ void Agencies::domestic_abuse_notifications(World& w) {
     bool found = false;
     for (int tries = 0; tries < 10000 && !found; ++tries) {
       hh = static_cast<AgentId>(std::min(rows - 1, std::floor(d.uniform() * rows)));
-      found = w.households.active(hh) && risk_.stressor(w, hh, kDomesticAbuseStressor);
+      found = risk_.stressor_bit(hh, kDomesticAbuseStressor) && w.households.active(hh);
     }
     if (!found) break;
     for (AgentId c = first[hh]; c != UINT32_MAX; c = next[c]) {

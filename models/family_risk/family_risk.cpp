@@ -178,7 +178,7 @@ void FamilyRisk::setup_household(World& w, AgentId hh) {
   const int decile = w.households[pop_.columns().deprivation][hh];
   for (size_t s = 0; s < kStressors; ++s) {
     const bool present = d.bernoulli(prevalence(s, decile));
-    w.households[has_[s]][hh] = present;
+    set_stressor(w, hh, s, present);
     households_with_[s] += present;
     file_stressor_change(w, hh, s, d);
   }
@@ -233,7 +233,7 @@ void FamilyRisk::script_household(World& w, AgentId hh, const std::array<bool, k
   Draws d = w.rng.draws(kScripted, hh, w.today);
   for (size_t s = 0; s < kStressors; ++s) {
     households_with_[s] += static_cast<int64_t>(present[s]) - static_cast<int64_t>(w.households[has_[s]][hh]);
-    w.households[has_[s]][hh] = present[s];
+    set_stressor(w, hh, s, present[s]);
     file_stressor_change(w, hh, s, d);
   }
   if (capacity >= 0) {
@@ -252,7 +252,22 @@ void FamilyRisk::initialise(World& w) {
   household_changes(w);  // every household and child so far is an arrival
 }
 
+void FamilyRisk::set_stressor(World& w, AgentId hh, size_t s, bool present) {
+  w.households[has_[s]][hh] = present;
+  std::vector<uint64_t>& bits = present_bits_[s];
+  if (hh / 64 >= bits.size()) bits.resize(hh / 64 + 1, 0);
+  const uint64_t bit = uint64_t{1} << (hh % 64);
+  bits[hh / 64] = present ? bits[hh / 64] | bit : bits[hh / 64] & ~bit;
+}
+
 void FamilyRisk::household_changes(World& w) {
+  if (bits_stale_) {
+    for (size_t s = 0; s < kStressors; ++s) {
+      present_bits_[s].clear();
+      for (AgentId hh = 0; hh < w.households.rows(); ++hh) set_stressor(w, hh, s, w.households[has_[s]][hh] != 0);
+    }
+    bits_stale_ = false;
+  }
   for (AgentId hh : w.households.arrivals()) setup_household(w, hh);
   const auto& birth = w.children[pop_.columns().birth_day];
   for (AgentId c : w.children.arrivals()) {
@@ -273,9 +288,9 @@ void FamilyRisk::household_changes(World& w) {
   for (size_t s = 0; s < kStressors; ++s) {
     for (AgentId hh : w.agenda.due(w.today, change_kind_[s])) {
       if (!w.households.active(hh) || w.households[next_change_[s]][hh] != w.today) continue;
-      auto& flag = w.households[has_[s]][hh];
-      flag = !flag;
-      households_with_[s] += flag ? 1 : -1;
+      const bool present = w.households[has_[s]][hh] == 0;
+      set_stressor(w, hh, s, present);
+      households_with_[s] += present ? 1 : -1;
       Draws d = w.rng.draws(kStressorChange, hh * uint64_t{kStressors} + s, w.today);
       file_stressor_change(w, hh, s, d);
       // The household's children face a new hazard from today.
@@ -352,8 +367,12 @@ void FamilyRisk::plan_day(DayPlan& plan) {
 }
 
 // Checkpoints: the running counts behind the daily stocks. prevalence_ is derived from
-// parameters in initialise(); every child's and household's state is in the World.
+// parameters in initialise(); every child's and household's state is in the World,
+// and the stressor bits are a copy of its columns.
 void FamilyRisk::save(StateOut& ar) const { ar(households_with_, high_risk_children_, unprotected_high_risk_); }
-void FamilyRisk::load(StateIn& ar) { ar(households_with_, high_risk_children_, unprotected_high_risk_); }
+void FamilyRisk::load(StateIn& ar) {
+  ar(households_with_, high_risk_children_, unprotected_high_risk_);
+  bits_stale_ = true;  // the households' columns come with the World: the bits are read from them on the next day
+}
 
 }  // namespace sgsim::models

@@ -9,6 +9,7 @@
 // abuse or neglect follows from them. No agency sees this hazard: later modules
 // only see the harm events, partially and late (EVIDENCE.md §1.2 point 6).
 #include <array>
+#include <vector>
 
 #include "models/population/population.hpp"
 #include "sim/schedule/module.hpp"
@@ -59,6 +60,14 @@ class FamilyRisk final : public Module {
 
   // What an assessment can find out about a household (facts, not the hazard).
   bool stressor(const World& w, AgentId hh, size_t s) const { return w.households[has_[s]][hh] != 0; }
+  // The same fact from a bit per household kept beside the column. Police
+  // notifications of domestic abuse pick households at random until one lives
+  // with it (about a dozen tries a hit); an authority's bits fit in a few
+  // kilobytes of cache where its households' rows do not.
+  bool stressor_bit(AgentId hh, size_t s) const {
+    const std::vector<uint64_t>& bits = present_bits_[s];
+    return hh / 64 < bits.size() && (bits[hh / 64] >> (hh % 64) & 1u) != 0;
+  }
   // Households with children living with stressor `s` today (0 = domestic abuse).
   int64_t households_with(size_t s) const { return households_with_[s]; }
   double capacity(const World& w, AgentId hh) const { return w.households[capacity_][hh]; }
@@ -85,6 +94,7 @@ class FamilyRisk final : public Module {
   void reassess(World& w);
   void harm(World& w, std::span<const AgendaEntry> ids, Emitter& out);
   void file_stressor_change(World& w, AgentId hh, size_t s, Draws& d);
+  void set_stressor(World& w, AgentId hh, size_t s, bool present);
 
   const Population& pop_;
   Params p_;
@@ -93,6 +103,8 @@ class FamilyRisk final : public Module {
   std::array<AgendaKind, kStressors> change_kind_;
   std::array<MetricId, kStressors> m_households_with_;
   std::array<int64_t, kStressors> households_with_{};
+  std::array<std::vector<uint64_t>, kStressors> present_bits_;  // has_ as bits (stressor_bit)
+  bool bits_stale_ = false;  // after a checkpoint is loaded, until the bits are read from the columns again
   Col<float> capacity_;
   Col<float> capacity_factor_;
   Col<float> hazard_;  // children: events per day
