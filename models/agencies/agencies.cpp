@@ -285,11 +285,11 @@ void Agencies::daily(World& w) {
     if (observe(w, e.child, e.detail, d)) w.metrics.add_to(m_observed_, 1);
   }
   domestic_abuse_notifications(w);
-  for (const AgendaEntry& e : w.agenda.due(w.today, share_)) {
-    if (!w.children.active(e.id)) continue;
+  visit_rows(w.children, w.agenda.due(w.today, share_), [&](const AgendaEntry& e) {
+    if (!w.children.active(e.id)) return;
     Draws d = w.rng.draws(kShare, static_cast<uint64_t>(e.id) * kAgencies * kCategories + e.payload, w.today);
     record(w, e.id, e.payload / kCategories, static_cast<int32_t>(e.payload % kCategories), d, Source::told_by_agency);
-  }
+  });
   // Children who left: their records go too (ids are never reused).
   for (AgentId c : w.children.departures())
     drop_records(w, c);

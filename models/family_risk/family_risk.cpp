@@ -286,8 +286,8 @@ void FamilyRisk::household_changes(World& w) {
 
   const auto& pc = pop_.columns();
   for (size_t s = 0; s < kStressors; ++s) {
-    for (AgentId hh : w.agenda.due(w.today, change_kind_[s])) {
-      if (!w.households.active(hh) || w.households[next_change_[s]][hh] != w.today) continue;
+    visit_rows(w.households, w.agenda.due(w.today, change_kind_[s]), [&](AgentId hh) {
+      if (!w.households.active(hh) || w.households[next_change_[s]][hh] != w.today) return;
       const bool present = w.households[has_[s]][hh] == 0;
       set_stressor(w, hh, s, present);
       households_with_[s] += present ? 1 : -1;
@@ -299,13 +299,20 @@ void FamilyRisk::household_changes(World& w) {
         set_hazard(w, c, dc);
         file_harm(w, c);
       }
-    }
+    });
   }
 }
 
 void FamilyRisk::reassess(World& w) {
   const auto& birth = w.children[pop_.columns().birth_day];
-  for (AgentId c : w.agenda.due(w.today, reassess_due_)) {
+  // A child's hazard reads its household's row too: asked for once the child's
+  // row has had time to arrive, half way to the child's turn.
+  const auto& due = w.agenda.due(w.today, reassess_due_);
+  const auto& household = w.children[pop_.columns().household];
+  for (size_t i = 0; i < due.size(); ++i) {
+    if (i + kPrefetchAhead < due.size()) w.children.prefetch(due[i + kPrefetchAhead]);
+    if (i + kPrefetchAhead / 2 < due.size()) w.households.prefetch(household[due[i + kPrefetchAhead / 2]]);
+    const AgentId c = due[i];
     if (!w.children.active(c)) continue;
     Draws d = w.rng.draws(kHarmTiming, c, w.today);
     set_hazard(w, c, d);
@@ -318,8 +325,8 @@ void FamilyRisk::harm(World& w, std::span<const AgendaEntry> ids, Emitter& out) 
   auto& next = w.children[next_harm_];
   auto& filed = w.children[harm_filed_];
   const auto& hz = w.children[hazard_];
-  for (AgentId c : ids) {
-    if (!w.children.active(c)) continue;
+  visit_rows(w.children, ids, [&](AgentId c) {
+    if (!w.children.active(c)) return;
     if (next[c] != w.today) {
       // The next harm moved later while this entry waited (file_harm): on to it.
       // Any other entry was superseded by one filed earlier, which reaches it.
@@ -327,7 +334,7 @@ void FamilyRisk::harm(World& w, std::span<const AgendaEntry> ids, Emitter& out) 
         filed[c] = next[c];
         out.file(next[c], harm_due_, c);
       }
-      continue;
+      return;
     }
     Draws kind = w.rng.draws(kHarmCategory, c, w.today);
     const auto category = static_cast<int32_t>(kind.categorical(p_.category_weights));
@@ -340,7 +347,7 @@ void FamilyRisk::harm(World& w, std::span<const AgendaEntry> ids, Emitter& out) 
     next[c] = static_cast<int32_t>(std::min<int64_t>(w.today + timing.days_until(hz[c]), INT32_MAX));
     filed[c] = next[c];
     out.file(next[c], harm_due_, c);
-  }
+  });
 }
 
 void FamilyRisk::set_case(World& w, AgentId c, bool open, double multiplier) {

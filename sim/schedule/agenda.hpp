@@ -64,10 +64,8 @@ class Agenda {
       // (next harm, age bands, exploitation's opportunities, many of them stale by
       // then) is about 6 entries a child, so doubling's spare room (40% of the
       // lists, measured at 1% of England) was close to a gigabyte for England.
-      grow_by_quarter(d.entries);
-      grow_by_quarter(d.kinds);
-      d.entries.push_back({id, payload});
-      d.kinds.push_back(static_cast<uint8_t>(kind.index));
+      grow_by_quarter(d.filed);
+      d.filed.push_back({id, payload, static_cast<uint8_t>(kind.index)});
     }
   }
 
@@ -91,7 +89,7 @@ class Agenda {
   uint64_t beyond_horizon() const { return beyond_horizon_; }
   size_t pending() const {
     size_t n = 0;
-    for (const auto& b : future_) n += b.entries.size();
+    for (const auto& b : future_) n += b.filed.size();
     for (const auto& b : open_) n += b.size();
     return n;
   }
@@ -114,16 +112,46 @@ class Agenda {
   // kind beside it (a byte each, rather than a list per day and kind: a long
   // run's empty lists would be one per day and kind, and a national run has a
   // World per authority).
+  //
+  // An entry and its kind are one packed 9-byte record, so that filing for a
+  // far day touches one list (its end is a cache miss at national scale, where
+  // the days' lists of all authorities are far larger than the cache) rather
+  // than two. A checkpoint holds them as two lists, as before.
+#pragma pack(push, 1)
+  struct Filed {
+    AgentId id;
+    uint32_t payload;
+    uint8_t kind;
+  };
+#pragma pack(pop)
+  static_assert(sizeof(Filed) == 9);
   struct Day {
-    std::vector<AgendaEntry> entries;
-    std::vector<uint8_t> kinds;
-    SGSIM_STATE(entries, kinds)
+    std::vector<Filed> filed;
+    template <class Archive>
+    void save(Archive& ar) const {
+      std::vector<AgendaEntry> entries(filed.size());
+      std::vector<uint8_t> kinds(filed.size());
+      for (size_t i = 0; i < filed.size(); ++i) {
+        entries[i] = {filed[i].id, filed[i].payload};
+        kinds[i] = filed[i].kind;
+      }
+      ar(entries, kinds);
+    }
+    template <class Archive>
+    void load(Archive& ar) {
+      std::vector<AgendaEntry> entries;
+      std::vector<uint8_t> kinds;
+      ar(entries, kinds);
+      if (kinds.size() != entries.size()) throw std::runtime_error("the agenda's day has entries without kinds");
+      filed.resize(entries.size());
+      for (size_t i = 0; i < filed.size(); ++i) filed[i] = {entries[i].id, entries[i].payload, kinds[i]};
+    }
   };
   void open(int32_t day) {
     if (day == open_day_) return;
     for (auto& v : open_) v.clear();
     Day& d = future_[static_cast<size_t>(day)];
-    for (size_t i = 0; i < d.entries.size(); ++i) open_[d.kinds[i]].push_back(d.entries[i]);
+    for (const Filed& f : d.filed) open_[f.kind].push_back({f.id, f.payload});
     d = Day{};
     open_day_ = day;
   }

@@ -58,7 +58,7 @@ class ColumnTable {
   template <class T>
   class Column;
 
-  explicit ColumnTable(std::string name) : name_(std::move(name)) {}
+  explicit ColumnTable(std::string name) : name_(std::move(name)) { lay_out(); }
   ColumnTable(const ColumnTable&) = delete;
   ColumnTable& operator=(const ColumnTable&) = delete;
 
@@ -108,7 +108,6 @@ class ColumnTable {
   // costs address space only: the pages are touched as rows arrive.
   void reserve(size_t n) {
     if (n > capacity_) reallocate(n);
-    active_.reserve(n);
   }
 
   // Append `n` rows (all active, every column at its initial value); returns the first id.
@@ -120,7 +119,6 @@ class ColumnTable {
     if (rows_ + n > capacity_) reallocate(std::max(rows_ + n, capacity_ + capacity_ / 4 + 16));
     for (size_t i = 0; i < n; ++i) std::memcpy(rows_data_.get() + (rows_ + i) * stride_, fresh_row_.data(), stride_);
     rows_ += n;
-    active_.resize(rows_, 1);
     active_count_ += n;
     for (size_t i = 0; i < n; ++i) arrivals_.push_back(first + static_cast<AgentId>(i));
     return first;
@@ -128,13 +126,25 @@ class ColumnTable {
 
   // A row leaves (a child turns 18, a household moves away); its id is kept.
   void deactivate(AgentId id) {
-    if (!active_[id]) return;
-    active_[id] = 0;
+    std::byte& flag = row(id)[active_offset_];
+    if (flag == std::byte{0}) return;
+    flag = std::byte{0};
     --active_count_;
     departures_.push_back(id);
   }
 
-  bool active(AgentId id) const { return active_[id] != 0; }
+  // Whether a row is present: a byte of the row itself, read with its columns.
+  bool active(AgentId id) const { return row(id)[active_offset_] != std::byte{0}; }
+
+  // Ask for a row ahead of its use. Loops over a day's agenda entries visit rows
+  // scattered over the table; a row asked for a few entries ahead arrives while
+  // the entries before it are worked on, instead of each one stalling in turn.
+  void prefetch(AgentId id) const {
+    if (id >= rows_) return;
+    const std::byte* r = row(id);
+    __builtin_prefetch(r);
+    __builtin_prefetch(r + stride_ - 1);  // a row may straddle two cache lines
+  }
   size_t rows() const { return rows_; }
   size_t active_count() const { return active_count_; }
   const std::string& name() const { return name_; }
@@ -158,19 +168,24 @@ class ColumnTable {
   // modules' declare_state and must match: a checkpoint of another model is
   // refused before this is read.
   void save(StateOut& ar) const {
-    ar(rows_, active_count_, active_, arrivals_, departures_, columns_.size());
+    std::vector<uint8_t> active(rows_);
+    for (size_t i = 0; i < rows_; ++i) active[i] = this->active(static_cast<AgentId>(i));
+    ar(rows_, active_count_, active, arrivals_, departures_, columns_.size());
     for (const auto& c : columns_) c->save(ar);
   }
   void load(StateIn& ar) {
     size_t rows = 0, columns = 0;
-    ar(rows, active_count_, active_, arrivals_, departures_, columns);
+    std::vector<uint8_t> active;
+    ar(rows, active_count_, active, arrivals_, departures_, columns);
     if (columns != columns_.size()) throw std::runtime_error("table " + name_ + " has another set of columns");
+    if (active.size() != rows) throw std::runtime_error("table " + name_ + " has another number of rows");
     if (rows > capacity_) reallocate(rows);
     rows_ = rows;  // every column's values follow
+    for (size_t i = 0; i < rows_; ++i) row(static_cast<AgentId>(i))[active_offset_] = std::byte{active[i]};
     for (auto& c : columns_) c->load(ar);
   }
 
-  size_t bytes() const { return active_.capacity() + capacity_ * stride_; }
+  size_t bytes() const { return capacity_ * stride_; }
 
   template <class T>
   class Column : public ColumnBase {
@@ -221,24 +236,28 @@ class ColumnTable {
                      [&](size_t a, size_t b) { return columns_[a]->width > columns_[b]->width; });
     std::vector<size_t> old_offset(columns_.size());
     for (size_t i = 0; i < columns_.size(); ++i) old_offset[i] = columns_[i]->offset;
-    const size_t old_stride = stride_;
+    const size_t old_stride = stride_, old_active = active_offset_;
     size_t at = 0, widest = 1;
     for (size_t i : order) {
       columns_[i]->offset = at;
       at += columns_[i]->width;
       widest = std::max(widest, columns_[i]->width);
     }
+    active_offset_ = at++;  // the row's present flag after the columns
     stride_ = (at + widest - 1) / widest * widest;
     fresh_row_.assign(stride_, std::byte{0});
     for (const auto& c : columns_) std::memcpy(fresh_row_.data() + c->offset, c->initial_bytes, c->width);
+    fresh_row_[active_offset_] = std::byte{1};
 
     std::unique_ptr<std::byte[]> old = std::move(rows_data_);
     if (capacity_ > 0) rows_data_.reset(new std::byte[capacity_ * stride_]);
     for (size_t r = 0; r < rows_; ++r) {
       std::byte* row = rows_data_.get() + r * stride_;
+      const std::byte* was = old.get() + r * old_stride;
       std::memcpy(row, fresh_row_.data(), stride_);
       for (size_t i = 0; i + 1 < columns_.size(); ++i)  // the new column keeps its initial value
-        std::memcpy(row + columns_[i]->offset, old.get() + r * old_stride + old_offset[i], columns_[i]->width);
+        std::memcpy(row + columns_[i]->offset, was + old_offset[i], columns_[i]->width);
+      row[active_offset_] = was[old_active];
     }
     point_columns();
   }
@@ -250,6 +269,9 @@ class ColumnTable {
     capacity_ = capacity;
     point_columns();
   }
+
+  std::byte* row(AgentId id) { return rows_data_.get() + size_t{id} * stride_; }
+  const std::byte* row(AgentId id) const { return rows_data_.get() + size_t{id} * stride_; }
 
   void point_columns() {
     for (auto& c : columns_) {
@@ -263,13 +285,26 @@ class ColumnTable {
   size_t rows_ = 0;
   size_t capacity_ = 0;  // rows the block has room for
   size_t stride_ = 0;    // bytes a row
+  size_t active_offset_ = 0;
   std::unique_ptr<std::byte[]> rows_data_;
   std::vector<std::byte> fresh_row_;  // a row with every column at its initial value
   std::size_t active_count_ = 0;
   std::vector<std::unique_ptr<ColumnBase>> columns_;
-  std::vector<uint8_t> active_;
   std::vector<AgentId> arrivals_, departures_;
 };
+
+// Visit `ids` in order, asking `table` for each one's row kPrefetchAhead ids
+// before it is reached (ColumnTable::prefetch): the loops over a day's agenda
+// entries, whose rows are scattered over a table far larger than the cache.
+inline constexpr size_t kPrefetchAhead = 8;
+template <class Ids, class Visit>
+void visit_rows(const ColumnTable& table, const Ids& ids, Visit&& visit) {
+  const size_t n = ids.size();
+  for (size_t i = 0; i < n; ++i) {
+    if (i + kPrefetchAhead < n) table.prefetch(static_cast<AgentId>(ids[i + kPrefetchAhead]));
+    visit(ids[i]);
+  }
+}
 
 // Room for one more in a vector that lives long and grows to millions, by a
 // quarter at a time rather than by doubling (which leaves up to half of it

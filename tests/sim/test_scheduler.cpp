@@ -33,8 +33,9 @@ TEST(Columns, RowsGrowTogetherAndIdsAreStable) {
 
 // Rows hold every column side by side (columns.hpp): columns of every width keep
 // their own values through a column declared after rows exist (which moves every
-// row to a new layout), growth past the room reserved, and a reservation; a
-// reference to a column taken before the table grew still reads it.
+// row to a new layout), growth past the room reserved, and a reservation, and so
+// does which rows are present; a reference to a column taken before the table
+// grew still reads it.
 TEST(Columns, EveryColumnKeepsItsValuesWhenTheRowLayoutOrTheRoomChanges) {
   ColumnTable t("things");
   auto u8 = t.add<uint8_t>("u8", "", "", 3);
@@ -45,6 +46,7 @@ TEST(Columns, EveryColumnKeepsItsValuesWhenTheRowLayoutOrTheRoomChanges) {
     t[u8][i] = static_cast<uint8_t>(i);
     t[f64][i] = i * 0.5;
   }
+  t.deactivate(3);  // the present flag is part of the row, and moves with it
   auto u16 = t.add<uint16_t>("u16", "", "", 65535);
   auto i32 = t.add<int32_t>("i32", "", "", -9);
   for (AgentId i = 0; i < 10; ++i) {
@@ -58,7 +60,9 @@ TEST(Columns, EveryColumnKeepsItsValuesWhenTheRowLayoutOrTheRoomChanges) {
   t.reserve(10000);
   EXPECT_EQ(t.rows(), 360u);
   EXPECT_EQ(held.size(), 360u);
+  EXPECT_EQ(t.active_count(), 359u);
   for (AgentId i = 0; i < 360; ++i) {
+    ASSERT_EQ(t.active(i), i != 3) << i;
     ASSERT_EQ(t[u8][i], i < 10 ? i : 3) << i;
     ASSERT_EQ(held[i], i < 10 ? i * 0.5 : -1.0) << i;
     ASSERT_EQ(t[u16][i], 65535) << i;
