@@ -335,14 +335,20 @@ void Casework::daily(World& w) {
   for (const Event& e : w.events_today)
     if (e.kind == risk_.harm_event().index) w.metrics.add_to(m_harm_by_status_[case_.get(w, status_, e.child)], 1);
 
-  for (AgentId c : w.agenda.due(w.today, early_help_end_))
+  // The loops over the day's entries read each child's case record: a row of
+  // case_records named in the child's row (visit_linked_rows).
+  const auto visit_cases = [&](const std::vector<AgendaEntry>& due, auto&& visit) {
+    visit_linked_rows(w.children, w.children[case_.index], w.case_records, due, visit);
+  };
+  visit_cases(w.agenda.due(w.today, early_help_end_), [&](AgentId c) {
     if (status(w, c) == Status::early_help && step_day(w, c) == w.today && w.children.active(c)) {
       w.trace(c, ev_early_help_, 2, w.today - case_.get(w, since_, c), p_.early_help_consent, workload());
       set_status(w, c, Status::none);
     }
+  });
 
-  for (AgentId c : w.agenda.due(w.today, review_)) {
-    if (!w.children.active(c) || status(w, c) != Status::child_in_need || step_day(w, c) != w.today) continue;
+  visit_cases(w.agenda.due(w.today, review_), [&](AgentId c) {
+    if (!w.children.active(c) || status(w, c) != Status::child_in_need || step_day(w, c) != w.today) return;
     Draws d = w.rng.draws(kReview, c, w.today);
     const bool quiet = w.today - w.children[record_day_][c] > p_.cin_quiet_days;
     const bool noncooperation = d.bernoulli(1.0 - std::exp(-p_.cin_noncooperation * p_.cin_review_days / kDaysPerYear));
@@ -355,7 +361,7 @@ void Casework::daily(World& w) {
     };
     if (!quiet && !noncooperation && care_hook_ && care_hook_(w, c, j)) {  // accommodated (s20)
       trace(kAccommodated);
-      continue;
+      return;
     }
     const bool below = j < shifted(p_.close_threshold);
     if (quiet || noncooperation || time_up || below) {
@@ -367,20 +373,20 @@ void Casework::daily(World& w) {
       w.agenda.file(step_day(w, c), review_, c);
       apply_intervention(w, c);  // caseload and continuity may have changed
     }
-  }
+  });
 
-  for (const AgendaEntry& e : w.agenda.due(w.today, fade_)) {
+  visit_cases(w.agenda.due(w.today, fade_), [&](AgendaEntry e) {
     const AgentId c = e.id;
     const int32_t closed = case_.get(w, closed_day_, c);
     if (!w.children.active(c) || status(w, c) != Status::none ||
         closed + static_cast<int32_t>(p_.fade_half_life * e.payload) != w.today)
-      continue;
+      return;
     const double m0 = case_.get(w, closing_multiplier_, c);
     const double m = e.payload >= kFadeSteps ? 1.0 : 1.0 - (1.0 - m0) * std::exp2(-static_cast<double>(e.payload));
     risk_.set_case(w, c, false, m);
     if (e.payload < kFadeSteps)
       w.agenda.file(closed + static_cast<int32_t>(p_.fade_half_life * (e.payload + 1)), fade_, c, e.payload + 1);
-  }
+  });
 
   for (AgentId c : w.children.departures()) {
     const Status s = status(w, c);

@@ -305,20 +305,15 @@ void FamilyRisk::household_changes(World& w) {
 
 void FamilyRisk::reassess(World& w) {
   const auto& birth = w.children[pop_.columns().birth_day];
-  // A child's hazard reads its household's row too: asked for once the child's
-  // row has had time to arrive, half way to the child's turn.
-  const auto& due = w.agenda.due(w.today, reassess_due_);
-  const auto& household = w.children[pop_.columns().household];
-  for (size_t i = 0; i < due.size(); ++i) {
-    if (i + kPrefetchAhead < due.size()) w.children.prefetch(due[i + kPrefetchAhead]);
-    if (i + kPrefetchAhead / 2 < due.size()) w.households.prefetch(household[due[i + kPrefetchAhead / 2]]);
-    const AgentId c = due[i];
-    if (!w.children.active(c)) continue;
-    Draws d = w.rng.draws(kHarmTiming, c, w.today);
-    set_hazard(w, c, d);
-    file_harm(w, c);
-    w.agenda.file(next_band_day(w, birth[c]), reassess_due_, c);
-  }
+  // A child's hazard reads its household's row too.
+  visit_linked_rows(w.children, w.children[pop_.columns().household], w.households, w.agenda.due(w.today, reassess_due_),
+                    [&](AgentId c) {
+                      if (!w.children.active(c)) return;
+                      Draws d = w.rng.draws(kHarmTiming, c, w.today);
+                      set_hazard(w, c, d);
+                      file_harm(w, c);
+                      w.agenda.file(next_band_day(w, birth[c]), reassess_due_, c);
+                    });
 }
 
 void FamilyRisk::harm(World& w, std::span<const AgendaEntry> ids, Emitter& out) {

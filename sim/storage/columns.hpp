@@ -306,6 +306,24 @@ void visit_rows(const ColumnTable& table, const Ids& ids, Visit&& visit) {
   }
 }
 
+// As visit_rows, for loops that also read a row of `second` named in a column
+// of the first (a child's household, a child's case record): the first row is
+// asked for kPrefetchAhead ids ahead, the second half way there, by when the
+// first row, which names it, has had time to arrive.
+template <class Ids, class Visit>
+void visit_linked_rows(const ColumnTable& first, const ColumnTable::Column<uint32_t>& link, const ColumnTable& second,
+                       const Ids& ids, Visit&& visit) {
+  const size_t n = ids.size();
+  for (size_t i = 0; i < n; ++i) {
+    if (i + kPrefetchAhead < n) first.prefetch(static_cast<AgentId>(ids[i + kPrefetchAhead]));
+    if (i + kPrefetchAhead / 2 < n) {
+      const auto id = static_cast<AgentId>(ids[i + kPrefetchAhead / 2]);
+      if (id < first.rows()) second.prefetch(link[id]);
+    }
+    visit(ids[i]);
+  }
+}
+
 // Room for one more in a vector that lives long and grows to millions, by a
 // quarter at a time rather than by doubling (which leaves up to half of it
 // spare, on average a quarter: at national scale hundreds of megabytes). The
