@@ -62,8 +62,8 @@ class FamilyRisk final : public Module {
   bool stressor(const World& w, AgentId hh, size_t s) const { return w.households[has_[s]][hh] != 0; }
   // The same fact from a bit per household kept beside the column. Police
   // notifications of domestic abuse pick households at random until one lives
-  // with it (about a dozen tries a hit); an authority's bits fit in a few
-  // kilobytes of cache where its households' rows do not.
+  // with it (about a dozen tries a hit); an authority's bits, one per household
+  // row, are kilobytes and stay in cache where its households' rows do not.
   bool stressor_bit(AgentId hh, size_t s) const {
     const std::vector<uint64_t>& bits = present_bits_[s];
     return hh / 64 < bits.size() && (bits[hh / 64] >> (hh % 64) & 1u) != 0;

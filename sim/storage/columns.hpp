@@ -67,7 +67,6 @@ class ColumnTable {
   Col<T> add(std::string name, std::string unit, std::string meaning, T initial = T{}) {
     static_assert(std::is_trivially_copyable_v<T> && sizeof(T) <= kMaxWidth, "a column holds a small plain value");
     auto c = std::make_unique<Column<T>>();
-    c->initial = initial;
     c->width = sizeof(T);
     c->info = {std::move(name), type_name<T>(), std::move(unit), std::move(meaning)};
     std::memcpy(c->initial_bytes, &initial, sizeof(T));
@@ -88,7 +87,9 @@ class ColumnTable {
   // The value every row of a column starts at (what a row not yet added would hold).
   template <class T>
   T initial(Col<T> c) const {
-    return static_cast<const Column<T>*>(columns_[c.index].get())->initial;
+    T value;
+    std::memcpy(&value, columns_[c.index]->initial_bytes, sizeof(T));
+    return value;
   }
 
   // A column by name (for tests, traces and per-child output; rules hold handles).
@@ -196,7 +197,6 @@ class ColumnTable {
 
    private:
     friend class ColumnTable;
-    T initial{};
     void save(StateOut& ar) const override {
       std::vector<T> values(size());
       for (size_t i = 0; i < values.size(); ++i) values[i] = (*this)[i];
