@@ -174,6 +174,74 @@ TEST(Agenda, FilesByDayAndKindAndDropsBeyondTheHorizon) {
   EXPECT_TRUE(ag.due(3, k1).empty());
 }
 
+// Entries filed far ahead wait in their block's list and are sorted into days when
+// the block's first day opens; a day's entries must still come in filing order,
+// whether filed far ahead, after its block was sorted, or on the day itself, and a
+// checkpoint taken at any day (its blocks sorted or not) must give the same days.
+TEST(Agenda, FarAndNearEntriesComeInFilingOrderAcrossBlocksAndCheckpoints) {
+  constexpr int32_t kDays = 700;  // several blocks, the last one short
+  const auto make = [] {
+    Agenda ag;
+    ag.add_kind("a");
+    ag.add_kind("b");
+    ag.set_horizon(kDays);
+    return ag;
+  };
+  const AgendaKind ka{0}, kb{1};
+  // Every day files a few entries: some far ahead, some within a few days, one for
+  // today; the payload numbers them so order can be checked.
+  uint32_t serial = 0;
+  const auto file_day = [&](Agenda& ag, int32_t today) {
+    for (int32_t k = 0; k < 5; ++k) {
+      const int32_t ahead = (today * 37 + k * 101) % 400 + (k == 4 ? 0 : 1);
+      ag.file(today + ahead, k % 2 ? kb : ka, static_cast<AgentId>(today), serial++);
+    }
+  };
+  // Before the first day (as a model's initialisation files): one entry every
+  // third day, of the first kind, numbered from a million.
+  const auto file_setup = [&](Agenda& ag) {
+    for (int32_t day = 0; day < kDays; day += 3) ag.file(day, ka, 9999, 1000000u + static_cast<uint32_t>(day));
+  };
+  // The reference: every day's entries by kind in filing order.
+  std::vector<std::array<std::vector<AgendaEntry>, 2>> expected(kDays);
+  for (int32_t day = 0; day < kDays; day += 3) expected[day][0].push_back({9999, 1000000u + static_cast<uint32_t>(day)});
+  {
+    uint32_t s = 0;
+    for (int32_t today = 0; today < kDays; ++today)
+      for (int32_t k = 0; k < 5; ++k) {
+        const int32_t ahead = (today * 37 + k * 101) % 400 + (k == 4 ? 0 : 1);
+        if (today + ahead < kDays) expected[today + ahead][k % 2].push_back({static_cast<AgentId>(today), s});
+        ++s;
+      }
+  }
+  for (int32_t stop : {0, 1, 127, 128, 129, 300, 699}) {
+    serial = 0;
+    Agenda ag = make();
+    file_setup(ag);
+    std::vector<std::array<std::vector<AgendaEntry>, 2>> got(kDays);
+    const auto run_day = [&](Agenda& a, int32_t today) {
+      a.due(today, ka);  // opens the day: what is filed for today now goes straight to it
+      file_day(a, today);
+      got[today][0] = a.due(today, ka);
+      got[today][1] = a.due(today, kb);
+      a.release(today);
+    };
+    for (int32_t today = 0; today < stop; ++today) run_day(ag, today);
+    std::stringstream buf;
+    {
+      StateOut out(buf);
+      ag.save(out, stop);
+    }
+    Agenda back = make();
+    StateIn in(buf);
+    back.load(in, stop);
+    EXPECT_EQ(back.pending(), ag.pending()) << "stopped at day " << stop;
+    for (int32_t today = stop; today < kDays; ++today) run_day(back, today);
+    for (int32_t day = 0; day < kDays; ++day)
+      for (size_t k = 0; k < 2; ++k) ASSERT_EQ(got[day][k], expected[day][k]) << "day " << day << ", stopped at " << stop;
+  }
+}
+
 namespace {
 
 // Records the order in which its work runs; registers phases out of order on purpose.
