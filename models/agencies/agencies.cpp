@@ -279,17 +279,28 @@ bool Agencies::observe(World& w, AgentId c, int32_t category, Draws& d, int32_t 
 }
 
 void Agencies::daily(World& w) {
-  for (const Event& e : w.events_today) {
+  // Both loops read each child's row and walk its records: the row and the first
+  // record are asked for a few entries ahead (visit_linked_rows).
+  const auto first_record = [&](AgentId c) {
+    const uint32_t r = w.children[first_record_][c];
+    if (r != kNoRecord) __builtin_prefetch(&records_[r]);
+  };
+  const std::vector<Event>& events = w.events_today;
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (i + kPrefetchAhead < events.size()) w.children.prefetch(events[i + kPrefetchAhead].child);
+    if (i + kPrefetchAhead / 2 < events.size() && events[i + kPrefetchAhead / 2].child < w.children.rows())
+      first_record(events[i + kPrefetchAhead / 2].child);
+    const Event& e = events[i];
     if (e.kind != risk_.harm_event().index || !w.children.active(e.child)) continue;
     Draws d = w.rng.draws(kSee, e.child, w.today);
     if (observe(w, e.child, e.detail, d)) w.metrics.add_to(m_observed_, 1);
   }
   domestic_abuse_notifications(w);
-  visit_rows(w.children, w.agenda.due(w.today, share_), [&](const AgendaEntry& e) {
+  visit_linked_rows(w.children, w.agenda.due(w.today, share_), [&](const AgendaEntry& e) {
     if (!w.children.active(e.id)) return;
     Draws d = w.rng.draws(kShare, static_cast<uint64_t>(e.id) * kAgencies * kCategories + e.payload, w.today);
     record(w, e.id, e.payload / kCategories, static_cast<int32_t>(e.payload % kCategories), d, Source::told_by_agency);
-  });
+  }, first_record);
   // Children who left: their records go too (ids are never reused).
   for (AgentId c : w.children.departures())
     drop_records(w, c);

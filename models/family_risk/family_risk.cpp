@@ -286,7 +286,9 @@ void FamilyRisk::household_changes(World& w) {
 
   const auto& pc = pop_.columns();
   for (size_t s = 0; s < kStressors; ++s) {
-    visit_rows(w.households, w.agenda.due(w.today, change_kind_[s]), [&](AgentId hh) {
+    // A change reads the household's row, then its children's rows (the first
+    // asked for ahead with the household's).
+    visit_linked_rows(w.households, w.agenda.due(w.today, change_kind_[s]), [&](AgentId hh) {
       if (!w.households.active(hh) || w.households[next_change_[s]][hh] != w.today) return;
       const bool present = w.households[has_[s]][hh] == 0;
       set_stressor(w, hh, s, present);
@@ -299,21 +301,23 @@ void FamilyRisk::household_changes(World& w) {
         set_hazard(w, c, dc);
         file_harm(w, c);
       }
-    });
+    }, RowLink{w.households[pc.first_child], w.children});
   }
 }
 
 void FamilyRisk::reassess(World& w) {
   const auto& birth = w.children[pop_.columns().birth_day];
   // A child's hazard reads its household's row too.
-  visit_linked_rows(w.children, w.children[pop_.columns().household], w.households, w.agenda.due(w.today, reassess_due_),
-                    [&](AgentId c) {
-                      if (!w.children.active(c)) return;
-                      Draws d = w.rng.draws(kHarmTiming, c, w.today);
-                      set_hazard(w, c, d);
-                      file_harm(w, c);
-                      w.agenda.file(next_band_day(w, birth[c]), reassess_due_, c);
-                    });
+  visit_linked_rows(
+      w.children, w.agenda.due(w.today, reassess_due_),
+      [&](AgentId c) {
+        if (!w.children.active(c)) return;
+        Draws d = w.rng.draws(kHarmTiming, c, w.today);
+        set_hazard(w, c, d);
+        file_harm(w, c);
+        w.agenda.file(next_band_day(w, birth[c]), reassess_due_, c);
+      },
+      RowLink{w.children[pop_.columns().household], w.households});
 }
 
 void FamilyRisk::harm(World& w, std::span<const AgendaEntry> ids, Emitter& out) {

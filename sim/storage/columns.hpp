@@ -306,19 +306,26 @@ void visit_rows(const ColumnTable& table, const Ids& ids, Visit&& visit) {
   }
 }
 
-// As visit_rows, for loops that also read a row of `second` named in a column
-// of the first (a child's household, a child's case record): the first row is
-// asked for kPrefetchAhead ids ahead, the second half way there, by when the
-// first row, which names it, has had time to arrive.
-template <class Ids, class Visit>
-void visit_linked_rows(const ColumnTable& first, const ColumnTable::Column<uint32_t>& link, const ColumnTable& second,
-                       const Ids& ids, Visit&& visit) {
+// A row of another table named in a column of the visited one (a child's
+// household, a child's case record, a household's first child): asks for it.
+struct RowLink {
+  const ColumnTable::Column<uint32_t>& link;
+  const ColumnTable& table;
+  void operator()(AgentId id) const { table.prefetch(link[id]); }
+};
+
+// As visit_rows, for loops that also read what the visited row names: the
+// visited row is asked for kPrefetchAhead ids ahead, and each `link` (a RowLink,
+// or a module's own, given the id) half way there, by when the row that names
+// what it asks for has had time to arrive.
+template <class Ids, class Visit, class... Links>
+void visit_linked_rows(const ColumnTable& first, const Ids& ids, Visit&& visit, const Links&... links) {
   const size_t n = ids.size();
   for (size_t i = 0; i < n; ++i) {
     if (i + kPrefetchAhead < n) first.prefetch(static_cast<AgentId>(ids[i + kPrefetchAhead]));
     if (i + kPrefetchAhead / 2 < n) {
       const auto id = static_cast<AgentId>(ids[i + kPrefetchAhead / 2]);
-      if (id < first.rows()) second.prefetch(link[id]);
+      if (id < first.rows()) (links(id), ...);
     }
     visit(ids[i]);
   }
