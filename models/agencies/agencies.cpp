@@ -285,16 +285,11 @@ void Agencies::daily(World& w) {
     const uint32_t r = w.children[first_record_][c];
     if (r != kNoRecord) __builtin_prefetch(&records_[r]);
   };
-  const std::vector<Event>& events = w.events_today;
-  for (size_t i = 0; i < events.size(); ++i) {
-    if (i + kPrefetchAhead < events.size()) w.children.prefetch(events[i + kPrefetchAhead].child);
-    if (i + kPrefetchAhead / 2 < events.size() && events[i + kPrefetchAhead / 2].child < w.children.rows())
-      first_record(events[i + kPrefetchAhead / 2].child);
-    const Event& e = events[i];
-    if (e.kind != risk_.harm_event().index || !w.children.active(e.child)) continue;
+  visit_linked_rows(w.children, w.events_today, [&](const Event& e) {
+    if (e.kind != risk_.harm_event().index || !w.children.active(e.child)) return;
     Draws d = w.rng.draws(kSee, e.child, w.today);
     if (observe(w, e.child, e.detail, d)) w.metrics.add_to(m_observed_, 1);
-  }
+  }, first_record);
   domestic_abuse_notifications(w);
   visit_linked_rows(w.children, w.agenda.due(w.today, share_), [&](const AgendaEntry& e) {
     if (!w.children.active(e.id)) return;

@@ -332,8 +332,9 @@ void Casework::daily(World& w) {
   for (AgentId c : wf_.reallocated())
     if (w.children.active(c)) apply_intervention(w, c);
   // True harm by the child's status: what each tier of help leaves unprevented.
-  for (const Event& e : w.events_today)
+  visit_linked_rows(w.children, w.events_today, [&](const Event& e) {
     if (e.kind == risk_.harm_event().index) w.metrics.add_to(m_harm_by_status_[case_.get(w, status_, e.child)], 1);
+  }, RowLink{w.children[case_.index], w.case_records});
 
   // The loops over the day's entries read each child's case record (a row of
   // case_records named in the child's row) and, where the case's effect on the

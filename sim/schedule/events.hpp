@@ -26,6 +26,9 @@ struct Event {
   int32_t detail;  // kind-specific code (e.g. the category of harm)
   SGSIM_STATE(day, child, kind, agency, detail)
 };
+// The child an event is about: loops over a day's events visit its row
+// (visit_linked_rows).
+inline AgentId agent_of(const Event& e) { return e.child; }
 
 struct NamedCode {
   std::string name, meaning;

@@ -318,13 +318,22 @@ struct RowLink {
 // visited row is asked for kPrefetchAhead ids ahead, and each `link` (a RowLink,
 // or a module's own, given the id) half way there, by when the row that names
 // what it asks for has had time to arrive.
+//
+// `ids` holds agent ids, agenda entries or anything else a function
+// `agent_of` (found by argument-dependent lookup) gives the agent of: a day's
+// events (sim/schedule/events.hpp), whose child's row is then visited.
+template <class T>
+AgentId row_of(const T& x) {
+  if constexpr (std::is_convertible_v<T, AgentId>) return static_cast<AgentId>(x);
+  else return agent_of(x);
+}
 template <class Ids, class Visit, class... Links>
 void visit_linked_rows(const ColumnTable& first, const Ids& ids, Visit&& visit, const Links&... links) {
   const size_t n = ids.size();
   for (size_t i = 0; i < n; ++i) {
-    if (i + kPrefetchAhead < n) first.prefetch(static_cast<AgentId>(ids[i + kPrefetchAhead]));
+    if (i + kPrefetchAhead < n) first.prefetch(row_of(ids[i + kPrefetchAhead]));
     if (i + kPrefetchAhead / 2 < n) {
-      const auto id = static_cast<AgentId>(ids[i + kPrefetchAhead / 2]);
+      const AgentId id = row_of(ids[i + kPrefetchAhead / 2]);
       if (id < first.rows()) (links(id), ...);
     }
     visit(ids[i]);
