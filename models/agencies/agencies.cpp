@@ -281,10 +281,7 @@ bool Agencies::observe(World& w, AgentId c, int32_t category, Draws& d, int32_t 
 void Agencies::daily(World& w) {
   // Both loops read each child's row and walk its records: the row and the first
   // record are asked for a few entries ahead (visit_linked_rows).
-  const auto first_record = [&](AgentId c) {
-    const uint32_t r = w.children[first_record_][c];
-    if (r != kNoRecord) __builtin_prefetch(&records_[r]);
-  };
+  const auto first_record = [&](AgentId c) { prefetch_records(w, c); };
   visit_linked_rows(w.children, w.events_today, [&](const Event& e) {
     if (e.kind != risk_.harm_event().index || !w.children.active(e.child)) return;
     Draws d = w.rng.draws(kSee, e.child, w.today);

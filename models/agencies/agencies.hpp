@@ -50,6 +50,11 @@ class Agencies final : public Module {
 
   // Today's contacts arrive under this agenda kind, the payload naming the agency.
   AgendaKind contact_kind() const { return contact_; }
+  // Ask for the child's first record ahead of its use (loops over many children).
+  void prefetch_records(const World& w, AgentId c) const {
+    const uint32_t r = w.children[first_record_][c];
+    if (r != kNoRecord) __builtin_prefetch(&records_[r]);
+  }
   // What an agency knows and has not yet passed on; passing it marks it reported.
   double take_unreported(const World& w, AgentId c, size_t agency);
   double concern(const World& w, AgentId c, size_t agency) const;

@@ -174,16 +174,24 @@ void FrontDoor::daily(World& w) {
   const double per_day = p_.capacity_per_10k / 1e4 * static_cast<double>(w.children.active_count()) *
                          (w.calendar.is_working_day(w.today) ? 1.0 : p_.weekend_share);
   carried_capacity_ = std::min(carried_capacity_ + per_day, per_day + 1.0);
+  // Screening reads the child's row, its case record and the agency's record:
+  // asked for a few contacts ahead (as visit_linked_rows).
+  const RowLink case_record = casework_.case_link(w);
   while (!queue_.empty() && carried_capacity_ >= 1.0) {
+    if (queue_.size() > kPrefetchAhead) w.children.prefetch(queue_[kPrefetchAhead].child);
+    if (queue_.size() > kPrefetchAhead / 2 && queue_[kPrefetchAhead / 2].child < w.children.rows()) {
+      case_record(queue_[kPrefetchAhead / 2].child);
+      agencies_.prefetch_records(w, queue_[kPrefetchAhead / 2].child);
+    }
     const Contact ct = queue_.front();
     queue_.pop_front();
     if (!w.children.active(ct.child)) continue;
     carried_capacity_ -= 1.0;
     screen(w, ct);
   }
-  for (AgentId c : w.agenda.due(w.today, assessment_due_)) {
+  visit_linked_rows(w.children, w.agenda.due(w.today, assessment_due_), [&](AgentId c) {
     if (!w.children.active(c) || casework_.status(w, c) != Status::assessment || casework_.step_day(w, c) != w.today)
-      continue;
+      return;
     w.metrics.add_to(m_assess_done_, 1);
     const int32_t took = w.calendar.working_days_between(casework_.since(w, c), w.today);
     w.metrics.add_to(m_assess_days_, took);
@@ -202,7 +210,7 @@ void FrontDoor::daily(World& w) {
       casework_.set_status(w, c, Status::none);
       if (estimate >= casework_.shifted(p_.early_help)) casework_.offer_early_help(w, c, kAssessment);
     }
-  }
+  }, casework_.case_link(w));
 }
 
 void FrontDoor::plan_day(DayPlan& plan) {

@@ -23,6 +23,22 @@ class WorkersByLoad {
     const auto it = std::lower_bound(v_.begin(), v_.end(), e);
     if (it != v_.end() && *it == e) v_.erase(it);
   }
+  // A worker's load changed from `from` to `to`: the same order as erase(from)
+  // then insert(to), moving only the entries between the two places (a load
+  // changes by a case's weight, so they are near) rather than all after each.
+  void update(const Entry& from, const Entry& to) {
+    const auto at = std::lower_bound(v_.begin(), v_.end(), from);
+    if (at == v_.end() || *at != from) return insert(to);
+    if (to < from) {
+      const auto place = std::lower_bound(v_.begin(), at, to);
+      std::rotate(place, at, at + 1);
+      *place = to;
+    } else {
+      const auto place = std::lower_bound(at + 1, v_.end(), to);
+      std::rotate(at, at + 1, place);
+      *(place - 1) = to;
+    }
+  }
   auto begin() const { return v_.begin(); }
   auto end() const { return v_.end(); }
   bool empty() const { return v_.empty(); }

@@ -185,9 +185,9 @@ bool Workforce::has_room(Team team, double weight) const {
 void Workforce::allocate(World& w, AgentId child, AgentId worker) {
   const auto t = static_cast<size_t>(w.workers[team_][worker]);
   auto& load = w.workers[load_][worker];
-  by_load_[t].erase({load, worker});
+  const float before = load;
   load += case_.get(w, case_weight_, child);
-  by_load_[t].insert({load, worker});
+  by_load_[t].update({before, worker}, {load, worker});
   ++w.workers[cases_n_][worker];
   cases_[worker].push_back(child);
   case_.at(w, worker_, child) = worker;
@@ -201,10 +201,10 @@ void Workforce::unallocate(World& w, AgentId child) {
   auto& list = cases_[worker];
   list.erase(std::find(list.begin(), list.end(), child));
   auto& load = w.workers[load_][worker];
-  by_load_[t].erase({load, worker});
+  const float before = load;
   load = std::max(0.0f, load - case_.get(w, case_weight_, child));
   if (list.empty()) load = 0;  // no drift from float sums
-  by_load_[t].insert({load, worker});
+  by_load_[t].update({before, worker}, {load, worker});
   --w.workers[cases_n_][worker];
   case_.at(w, worker_, child) = kNone;
 }
@@ -223,9 +223,9 @@ void Workforce::assign(World& w, AgentId child, Team team, double weight) {
   if (same_team && current != kNone) {  // re-weight in place
     const auto t = static_cast<size_t>(team);
     auto& load = w.workers[load_][current];
-    by_load_[t].erase({load, current});
+    const float before = load;
     load += static_cast<float>(weight) - case_.get(w, case_weight_, child);
-    by_load_[t].insert({load, current});
+    by_load_[t].update({before, current}, {load, current});
     case_.at(w, case_weight_, child) = static_cast<float>(weight);
     return;
   }

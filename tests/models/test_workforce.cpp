@@ -4,10 +4,38 @@
 
 #include <cmath>
 
+#include "models/workforce/by_load.hpp"
 #include "tests/models/model_fixture.hpp"
 
 using namespace sgsim;
 using namespace sgsim::testing;
+
+// Moving a worker to a new load in place must leave the list exactly as taking
+// the old entry out and putting the new one in would: allocation picks the
+// first worker, so the order is the run's.
+TEST(WorkersByLoad, UpdateInPlaceIsEraseThenInsert) {
+  models::WorkersByLoad moved, rebuilt;
+  std::vector<double> load(60, 0.0);
+  for (uint32_t id = 0; id < load.size(); ++id) {
+    moved.insert({0.0, id});
+    rebuilt.insert({0.0, id});
+  }
+  uint64_t x = 12345;  // a fixed sequence of workers and changes (an LCG)
+  const auto next = [&x] { return (x = x * 6364136223846793005ULL + 1442695040888963407ULL) >> 33; };
+  for (int step = 0; step < 20000; ++step) {
+    const auto id = static_cast<uint32_t>(next() % load.size());
+    // Whole and fractional case weights, up and down, and no change at all.
+    const double change = static_cast<double>(static_cast<int64_t>(next() % 7) - 3) * (next() % 2 ? 1.0 : 0.25);
+    const double to = std::max(0.0, load[id] + change);
+    moved.update({load[id], id}, {to, id});
+    rebuilt.erase({load[id], id});
+    rebuilt.insert({to, id});
+    load[id] = to;
+    ASSERT_TRUE(std::equal(moved.begin(), moved.end(), rebuilt.begin(), rebuilt.end())) << "step " << step;
+  }
+  EXPECT_TRUE(std::is_sorted(moved.begin(), moved.end()));
+  EXPECT_EQ(moved.size(), load.size());
+}
 
 TEST(Workforce, ZeroLeavingHazardGivesZeroTurnover) {
   const auto s = run_series(scenario(with(whole_system(40000, 730), {{"workforce.turnover", 0.0},
