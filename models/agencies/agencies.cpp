@@ -200,6 +200,23 @@ double Agencies::take_unreported(const World& w, AgentId c, size_t a) {
   return fresh;
 }
 
+double Agencies::take_unreported_from_others(const World& w, AgentId c, size_t except) {
+  std::array<double, kAgencies> fresh{};
+  for (uint32_t i = w.children[first_record_][c]; i != kNoRecord; i = records_[i].next()) {
+    Record& r = records_[i];
+    if (r.agency() == except) continue;
+    decay(r, w.today);
+    fresh[r.agency()] = std::max(0.0f, r.concern - r.reported);
+    r.reported = r.concern;
+  }
+  // In agency order, as one take_unreported after another would add them (an
+  // agency with no record adds 0).
+  double sum = 0;
+  for (size_t b = 0; b < kAgencies; ++b)
+    if (b != except) sum += fresh[b];
+  return sum;
+}
+
 void Agencies::batted_back(const World& w, AgentId c, size_t a) {
   if (Record* r = find(w, c, a)) {
     decay(*r, w.today);

@@ -57,6 +57,9 @@ class Agencies final : public Module {
   }
   // What an agency knows and has not yet passed on; passing it marks it reported.
   double take_unreported(const World& w, AgentId c, size_t agency);
+  // The same from every agency but one, added up in agency order (a MASH
+  // gathering what partners hold): one walk of the child's records, not one each.
+  double take_unreported_from_others(const World& w, AgentId c, size_t except);
   double concern(const World& w, AgentId c, size_t agency) const;
   // The front door closed this agency's contact: it reports less readily (FD-9).
   void batted_back(const World& w, AgentId c, size_t agency);

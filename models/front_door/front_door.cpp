@@ -128,10 +128,7 @@ void FrontDoor::screen(World& w, const Contact& ct) {
   // A MASH gathers what partner agencies hold but have not passed on, and that
   // picture goes into children's social care's record with the contact, so later
   // decisions (assessment, enquiry, conference) see it too.
-  double partners = 0;
-  if (p_.mash)
-    for (size_t b = 0; b < kAgencies; ++b)
-      if (b != ct.agency) partners += agencies_.take_unreported(w, c, b);
+  const double partners = p_.mash ? agencies_.take_unreported_from_others(w, c, ct.agency) : 0.0;
   // The screener's estimate: what is new now, plus the record's history, weighted.
   const double estimate =
       casework_.judged(w, c, kScreening, incident + partners + p_.history_weight * casework_.record(w, c));
@@ -174,13 +171,16 @@ void FrontDoor::daily(World& w) {
   const double per_day = p_.capacity_per_10k / 1e4 * static_cast<double>(w.children.active_count()) *
                          (w.calendar.is_working_day(w.today) ? 1.0 : p_.weekend_share);
   carried_capacity_ = std::min(carried_capacity_ + per_day, per_day + 1.0);
-  // Screening reads the child's row, its case record and the agency's record:
-  // asked for a few contacts ahead (as visit_linked_rows).
+  // Screening reads the child's row, its case record and the agency's record,
+  // and a change of status the household (the harm hazard): asked for a few
+  // contacts ahead (as visit_linked_rows).
   const RowLink case_record = casework_.case_link(w);
+  const RowLink household{w.children[casework_.household_column()], w.households};
   while (!queue_.empty() && carried_capacity_ >= 1.0) {
     if (queue_.size() > kPrefetchAhead) w.children.prefetch(queue_[kPrefetchAhead].child);
     if (queue_.size() > kPrefetchAhead / 2 && queue_[kPrefetchAhead / 2].child < w.children.rows()) {
       case_record(queue_[kPrefetchAhead / 2].child);
+      household(queue_[kPrefetchAhead / 2].child);
       agencies_.prefetch_records(w, queue_[kPrefetchAhead / 2].child);
     }
     const Contact ct = queue_.front();
@@ -210,7 +210,7 @@ void FrontDoor::daily(World& w) {
       casework_.set_status(w, c, Status::none);
       if (estimate >= casework_.shifted(p_.early_help)) casework_.offer_early_help(w, c, kAssessment);
     }
-  }, casework_.case_link(w));
+  }, casework_.case_link(w), RowLink{w.children[casework_.household_column()], w.households});
 }
 
 void FrontDoor::plan_day(DayPlan& plan) {
