@@ -336,6 +336,7 @@ void Agencies::domestic_abuse_notifications(World& w) {
     }
     if (!found) break;
     for (AgentId c = first[hh]; c != UINT32_MAX; c = next[c]) {
+      w.children.prefetch(next[c]);  // the next child's row, while this one's record is made
       if (!w.children.active(c)) continue;
       record(w, c, kPolice, kEmotional, d, Source::domestic_abuse);
       ++notified;

@@ -295,8 +295,10 @@ void FamilyRisk::household_changes(World& w) {
       households_with_[s] += present ? 1 : -1;
       Draws d = w.rng.draws(kStressorChange, hh * uint64_t{kStressors} + s, w.today);
       file_stressor_change(w, hh, s, d);
-      // The household's children face a new hazard from today.
+      // The household's children face a new hazard from today (the next one's
+      // row asked for while this one's is worked on).
       for (AgentId c = w.households[pc.first_child][hh]; c != kNone; c = w.children[pc.next_sibling][c]) {
+        w.children.prefetch(w.children[pc.next_sibling][c]);
         Draws dc = w.rng.draws(kHarmTiming, c, w.today);
         set_hazard(w, c, dc);
         file_harm(w, c);
