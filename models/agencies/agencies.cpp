@@ -104,8 +104,6 @@ void Agencies::declare_parameters(ParamDeclarer& d) {
 void Agencies::declare_state(World& w) {
   first_record_ = w.children.add<uint32_t>("agency_record", "index", "first of the agencies' records of the child",
                                            kNoRecord);
-  holders_ = w.children.add<uint8_t>("agency_holders", "flags",
-                                     "the agencies that hold a record of the child, a bit each (agency order)");
   for (size_t a = 0; a < kAgencies; ++a) ids_[a] = w.event_types.add_agency(kAgencyNames[a], kDefaults[a].label);
   contact_ = w.agenda.add_kind("agencies.contact");
   // What each agency saw and recorded of the child, and what it passed on and
@@ -152,8 +150,6 @@ Agencies::Record* Agencies::find(const World& w, AgentId c, size_t a) {
   return const_cast<Record*>(std::as_const(*this).find(w, c, a));
 }
 const Agencies::Record* Agencies::find(const World& w, AgentId c, size_t a) const {
-  // An agency without a record of the child: no walk of the other agencies' records.
-  if ((w.children[holders_][c] >> a & 1u) == 0) return nullptr;
   for (uint32_t r = w.children[first_record_][c]; r != kNoRecord; r = records_[r].next())
     if (records_[r].agency() == a) return &records_[r];
   return nullptr;
@@ -171,7 +167,6 @@ Agencies::Record& Agencies::add_record(World& w, AgentId c, size_t a) {
     records_.emplace_back();
   }
   uint32_t& first = w.children[first_record_][c];
-  w.children[holders_][c] = static_cast<uint8_t>(w.children[holders_][c] | 1u << a);
   records_[r] = Record{};
   records_[r].link = first << kAgencyBits | static_cast<uint32_t>(a);
   first = r;
@@ -182,7 +177,6 @@ void Agencies::drop_records(World& w, AgentId c) {
   uint32_t& first = w.children[first_record_][c];
   for (uint32_t r = first; r != kNoRecord; r = records_[r].next()) free_.push_back(r);
   first = kNoRecord;
-  w.children[holders_][c] = 0;
 }
 
 void Agencies::decay(Record& r, int32_t today) const {

@@ -114,8 +114,6 @@ class Agencies final : public Module {
   const FamilyRisk& risk_;
   Params p_;
   Col<uint32_t> first_record_;   // children: the first of the child's records, or kNoRecord
-  Col<uint8_t> holders_;         // children: the agencies with a record of the child, a bit each
-  static_assert(kAgencies <= 8, "holders_ has a bit for each agency");
   std::vector<Record> records_;  // every child's records, and rows free for reuse
   std::vector<uint32_t> free_;   // rows of records_ free for reuse, the last freed last
   std::array<AgencyId, kAgencies> ids_{};
