@@ -191,24 +191,22 @@ double Agencies::concern(const World& w, AgentId c, size_t a) const {
   return r ? r->concern * std::exp2(-(w.today - r->day) / p_.half_life) : 0.0;
 }
 
+double Agencies::take_unreported(Record& r, int32_t today) const {
+  decay(r, today);
+  const double fresh = std::max(0.0f, r.concern - r.reported);
+  r.reported = r.concern;
+  return fresh;
+}
+
 double Agencies::take_unreported(const World& w, AgentId c, size_t a) {
   Record* r = find(w, c, a);
-  if (!r) return 0.0;
-  decay(*r, w.today);
-  const double fresh = std::max(0.0f, r->concern - r->reported);
-  r->reported = r->concern;
-  return fresh;
+  return r ? take_unreported(*r, w.today) : 0.0;
 }
 
 double Agencies::take_unreported_from_others(const World& w, AgentId c, size_t except) {
   std::array<double, kAgencies> fresh{};
-  for (uint32_t i = w.children[first_record_][c]; i != kNoRecord; i = records_[i].next()) {
-    Record& r = records_[i];
-    if (r.agency() == except) continue;
-    decay(r, w.today);
-    fresh[r.agency()] = std::max(0.0f, r.concern - r.reported);
-    r.reported = r.concern;
-  }
+  for (uint32_t i = w.children[first_record_][c]; i != kNoRecord; i = records_[i].next())
+    if (records_[i].agency() != except) fresh[records_[i].agency()] = take_unreported(records_[i], w.today);
   // In agency order, as one take_unreported after another would add them (an
   // agency with no record adds 0).
   double sum = 0;

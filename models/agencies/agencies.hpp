@@ -100,6 +100,7 @@ class Agencies final : public Module {
   Record& add_record(World& w, AgentId c, size_t a);  // the reference lasts until the next is added
   void drop_records(World& w, AgentId c);
   void decay(Record& r, int32_t today) const;
+  double take_unreported(Record& r, int32_t today) const;  // decays it; what it has not passed on
   // How an agency came to record an event (for traces: agency_saw's codes).
   enum class Source : uint8_t { unseen, saw_harm, told_by_agency, noticed, domestic_abuse };
   // `earliest`: the first day, from today, a contact or share may be filed for.

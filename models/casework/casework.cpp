@@ -334,14 +334,13 @@ void Casework::daily(World& w) {
   // True harm by the child's status: what each tier of help leaves unprevented.
   visit_linked_rows(w.children, w.events_today, [&](const Event& e) {
     if (e.kind == risk_.harm_event().index) w.metrics.add_to(m_harm_by_status_[case_.get(w, status_, e.child)], 1);
-  }, RowLink{w.children[case_.index], w.case_records});
+  }, case_link(w));
 
   // The loops over the day's entries read each child's case record (a row of
   // case_records named in the child's row) and, where the case's effect on the
   // harm hazard changes, the child's household (FamilyRisk::hazard_per_day).
   const auto visit_cases = [&](const std::vector<AgendaEntry>& due, auto&& visit) {
-    visit_linked_rows(w.children, due, visit, RowLink{w.children[case_.index], w.case_records},
-                      RowLink{w.children[pop_.columns().household], w.households});
+    visit_linked_rows(w.children, due, visit, case_link(w), household_link(w));
   };
   visit_cases(w.agenda.due(w.today, early_help_end_), [&](AgentId c) {
     if (status(w, c) == Status::early_help && step_day(w, c) == w.today && w.children.active(c)) {

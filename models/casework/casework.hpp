@@ -56,9 +56,10 @@ class Casework final : public Module {
   void load(StateIn&) override;
 
   Status status(const World& w, AgentId c) const { return static_cast<Status>(case_.get(w, status_, c)); }
-  // A child's case record, for loops that ask for rows ahead (visit_linked_rows).
+  // A child's case record and household, for loops that ask for rows ahead
+  // (visit_linked_rows).
   RowLink case_link(const World& w) const { return RowLink{w.children[case_.index], w.case_records}; }
-  Col<uint32_t> household_column() const { return pop_.columns().household; }
+  RowLink household_link(const World& w) const { return RowLink{w.children[pop_.columns().household], w.households}; }
   int32_t since(const World& w, AgentId c) const { return case_.get(w, since_, c); }  // the day the status began
   // Move a child to a new status: counts starts and ends, allocates or frees a
   // worker, opens or closes the intervention. The only way a status changes.

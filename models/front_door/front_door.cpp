@@ -175,7 +175,7 @@ void FrontDoor::daily(World& w) {
   // and a change of status the household (the harm hazard): asked for a few
   // contacts ahead (as visit_linked_rows).
   const RowLink case_record = casework_.case_link(w);
-  const RowLink household{w.children[casework_.household_column()], w.households};
+  const RowLink household = casework_.household_link(w);
   while (!queue_.empty() && carried_capacity_ >= 1.0) {
     if (queue_.size() > kPrefetchAhead) w.children.prefetch(queue_[kPrefetchAhead].child);
     if (queue_.size() > kPrefetchAhead / 2 && queue_[kPrefetchAhead / 2].child < w.children.rows()) {
@@ -210,7 +210,7 @@ void FrontDoor::daily(World& w) {
       casework_.set_status(w, c, Status::none);
       if (estimate >= casework_.shifted(p_.early_help)) casework_.offer_early_help(w, c, kAssessment);
     }
-  }, casework_.case_link(w), RowLink{w.children[casework_.household_column()], w.households});
+  }, casework_.case_link(w), casework_.household_link(w));
 }
 
 void FrontDoor::plan_day(DayPlan& plan) {

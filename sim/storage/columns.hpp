@@ -20,6 +20,7 @@
 #include <string>
 #include <type_traits>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "sim/storage/state_archive.hpp"
@@ -293,18 +294,17 @@ class ColumnTable {
   std::vector<AgentId> arrivals_, departures_;
 };
 
-// Visit `ids` in order, asking `table` for each one's row kPrefetchAhead ids
+// Visit `ids` in order, asking `first` for each one's row kPrefetchAhead ids
 // before it is reached (ColumnTable::prefetch): the loops over a day's agenda
-// entries, whose rows are scattered over a table far larger than the cache.
+// entries or events, whose rows are scattered over a table far larger than the
+// cache. Each `link` (a RowLink, or a module's own, given the id) asks for what
+// the visited row names, half way there, by when the row that names it has had
+// time to arrive.
+//
+// `ids` holds agent ids, agenda entries or anything else a function
+// `agent_of` (found by argument-dependent lookup) gives the agent of: a day's
+// events (sim/schedule/events.hpp), whose child's row is then visited.
 inline constexpr size_t kPrefetchAhead = 8;
-template <class Ids, class Visit>
-void visit_rows(const ColumnTable& table, const Ids& ids, Visit&& visit) {
-  const size_t n = ids.size();
-  for (size_t i = 0; i < n; ++i) {
-    if (i + kPrefetchAhead < n) table.prefetch(static_cast<AgentId>(ids[i + kPrefetchAhead]));
-    visit(ids[i]);
-  }
-}
 
 // A row of another table named in a column of the visited one (a child's
 // household, a child's case record, a household's first child): asks for it.
@@ -314,14 +314,6 @@ struct RowLink {
   void operator()(AgentId id) const { table.prefetch(link[id]); }
 };
 
-// As visit_rows, for loops that also read what the visited row names: the
-// visited row is asked for kPrefetchAhead ids ahead, and each `link` (a RowLink,
-// or a module's own, given the id) half way there, by when the row that names
-// what it asks for has had time to arrive.
-//
-// `ids` holds agent ids, agenda entries or anything else a function
-// `agent_of` (found by argument-dependent lookup) gives the agent of: a day's
-// events (sim/schedule/events.hpp), whose child's row is then visited.
 template <class T>
 AgentId row_of(const T& x) {
   if constexpr (std::is_convertible_v<T, AgentId>) return static_cast<AgentId>(x);
@@ -332,12 +324,19 @@ void visit_linked_rows(const ColumnTable& first, const Ids& ids, Visit&& visit, 
   const size_t n = ids.size();
   for (size_t i = 0; i < n; ++i) {
     if (i + kPrefetchAhead < n) first.prefetch(row_of(ids[i + kPrefetchAhead]));
-    if (i + kPrefetchAhead / 2 < n) {
-      const AgentId id = row_of(ids[i + kPrefetchAhead / 2]);
-      if (id < first.rows()) (links(id), ...);
+    if constexpr (sizeof...(links) > 0) {
+      if (i + kPrefetchAhead / 2 < n) {
+        const AgentId id = row_of(ids[i + kPrefetchAhead / 2]);
+        if (id < first.rows()) (links(id), ...);
+      }
     }
     visit(ids[i]);
   }
+}
+// The rows alone.
+template <class Ids, class Visit>
+void visit_rows(const ColumnTable& table, const Ids& ids, Visit&& visit) {
+  visit_linked_rows(table, ids, std::forward<Visit>(visit));
 }
 
 // Room for one more in a vector that lives long and grows to millions, by a
