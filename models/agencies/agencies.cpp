@@ -321,6 +321,7 @@ void Agencies::domestic_abuse_notifications(World& w) {
   if (p_.domestic_abuse_notifications <= 0 || households <= 0) return;
   Draws d = w.rng.draws(kDomesticAbuse, 0, w.today);
   const auto incidents = std::poisson_distribution<int64_t>(p_.domestic_abuse_notifications * households / kDaysPerYear)(d);
+  risk_.prefetch_stressor_bits(kDomesticAbuseStressor);
   const auto rows = static_cast<double>(w.households.rows());
   const auto& first = w.households[pop_.columns().first_child];
   const auto& next = w.children[pop_.columns().next_sibling];

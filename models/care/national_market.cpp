@@ -64,17 +64,18 @@ void NationalMarket::reindex(size_t i) {
   else rooms.erase(static_cast<uint32_t>(i));
 }
 
-const std::vector<uint16_t>& NationalMarket::nearest(const Nation& nation, uint16_t buyer) const {
+const std::vector<NationalMarket::Host>& NationalMarket::nearest(const Nation& nation, uint16_t buyer) const {
   if (nearest_.empty()) nearest_.resize(nation.authorities.size());
   auto& order = nearest_[buyer];
   if (order.empty()) {
-    order.resize(nation.authorities.size());
-    std::iota(order.begin(), order.end(), uint16_t{0});
-    std::stable_sort(order.begin(), order.end(), [&](uint16_t a, uint16_t b) {
+    std::vector<uint16_t> hosts(nation.authorities.size());
+    std::iota(hosts.begin(), hosts.end(), uint16_t{0});
+    std::stable_sort(hosts.begin(), hosts.end(), [&](uint16_t a, uint16_t b) {
       return nation.distance_km(buyer, a) < nation.distance_km(buyer, b);
     });
     // Its own area first whatever the grid says (two centres may coincide).
-    std::stable_partition(order.begin(), order.end(), [&](uint16_t h) { return h == buyer; });
+    std::stable_partition(hosts.begin(), hosts.end(), [&](uint16_t h) { return h == buyer; });
+    for (uint16_t h : hosts) order.push_back({h, h == buyer ? 0.0 : nation.distance_km(buyer, h)});
   }
   return order;
 }
@@ -83,8 +84,7 @@ std::optional<Match> NationalMarket::find(const Nation& nation, uint16_t buyer, 
                                           const PlacementNeed& need, double max_km, bool allow_inadequate) const {
   if (deferring()) throw std::logic_error("national market: a search while authorities run side by side");
   std::optional<Match> best;
-  for (uint16_t host : nearest(nation, buyer)) {
-    const double centre = host == buyer ? 0.0 : nation.distance_km(buyer, host);
+  for (const auto [host, centre] : nearest(nation, buyer)) {
     // Places lie within a radius of their area's centre: no nearer host can follow.
     if (centre - area_radius_km_ > std::min(max_km, best ? double(best->distance) : max_km)) break;
     for (uint32_t i : rooms_[host][static_cast<size_t>(t)]) {

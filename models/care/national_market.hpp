@@ -19,7 +19,6 @@
 // waiting list, first come first served across England (EVIDENCE.md: secure
 // welfare beds nationally scarce; 000_0a3acfabeaeb94cf.txt §3.41).
 #include <optional>
-#include <set>
 #include <vector>
 
 #include "models/care/placements.hpp"
@@ -79,13 +78,18 @@ class NationalMarket {
   static size_t index(AgentId p) { return p & ~kExternal; }
   void reindex(size_t i);
   void free_place(AgentId p);
-  const std::vector<uint16_t>& nearest(const Nation& nation, uint16_t buyer) const;
+  // A host authority and its centre's distance from the buyer's (0 for its own).
+  struct Host {
+    uint16_t id;
+    double km;
+  };
+  const std::vector<Host>& nearest(const Nation& nation, uint16_t buyer) const;
 
   const Nation* nation_;
   double area_radius_km_ = 0;
   std::vector<Place> places_;
-  std::vector<std::array<std::set<uint32_t>, kPlacementTypes>> rooms_;  // [host][type]: places with room
-  mutable std::vector<std::vector<uint16_t>> nearest_;  // per buyer: hosts nearest first (made when first needed)
+  std::vector<std::array<FlatSet<uint32_t>, kPlacementTypes>> rooms_;  // [host][type]: places with room, in index order
+  mutable std::vector<std::vector<Host>> nearest_;  // per buyer: hosts nearest first (made when first needed)
   std::vector<std::pair<Care*, World*>> care_;  // per authority
   std::vector<std::vector<AgentId>> vacated_;   // per authority: places given up today
 };

@@ -10,12 +10,11 @@
 #include <array>
 #include <limits>
 #include <optional>
-#include <set>
 
-#include <cereal/types/set.hpp>
 
 #include "models/care/placement_types.hpp"
 #include "models/finance/finance.hpp"
+#include "sim/storage/flat_set.hpp"
 #include "sim/schedule/module.hpp"
 
 namespace sgsim::models {
@@ -148,8 +147,9 @@ class PlacementMarket {
   Col<float> distance_;
   Col<int32_t> open_day_;
   // Providers with a free place, nearest first, per type; block-contract places
-  // (paid for whether used or not) are searched before spot places.
-  using Rooms = std::set<std::pair<float, AgentId>>;
+  // (paid for whether used or not) are searched before spot places. Sorted
+  // vectors (FlatSet): walked on every search, changed when a place fills or frees.
+  using Rooms = FlatSet<std::pair<float, AgentId>>;
   std::array<std::array<Rooms, 2>, kPlacementTypes> rooms_;  // [type][0 block, 1 spot]
   std::vector<PlacementType> ranked_;  // matching order
 };

@@ -68,6 +68,14 @@ class FamilyRisk final : public Module {
     const std::vector<uint64_t>& bits = present_bits_[s];
     return hh / 64 < bits.size() && (bits[hh / 64] >> (hh % 64) & 1u) != 0;
   }
+  // Ask for all of stressor `s`'s bits ahead of a search that tries households
+  // at random: read in order they stream in, where each random try would wait on
+  // its own cache line (the bits are evicted by the other authorities' days).
+  void prefetch_stressor_bits(size_t s) const {
+    const std::vector<uint64_t>& bits = present_bits_[s];
+    constexpr size_t kWordsPerLine = 64 / sizeof(uint64_t);
+    for (size_t i = 0; i < bits.size(); i += kWordsPerLine) __builtin_prefetch(&bits[i]);
+  }
   // Households with children living with stressor `s` today (0 = domestic abuse).
   int64_t households_with(size_t s) const { return households_with_[s]; }
   double capacity(const World& w, AgentId hh) const { return w.households[capacity_][hh]; }
