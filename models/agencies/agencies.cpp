@@ -162,7 +162,6 @@ Agencies::Record& Agencies::add_record(World& w, AgentId c, size_t a) {
     free_.pop_back();
   } else {
     if (records_.size() >= kNoRecord) throw std::length_error("agencies: more records than a list can link");
-    grow_by_quarter(records_);
     r = static_cast<uint32_t>(records_.size());
     records_.emplace_back();
   }

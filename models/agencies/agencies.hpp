@@ -11,6 +11,7 @@
 
 #include "models/casework/casework.hpp"
 #include "sim/schedule/module.hpp"
+#include "sim/storage/pod_vector.hpp"
 
 namespace sgsim::models {
 
@@ -115,7 +116,7 @@ class Agencies final : public Module {
   const FamilyRisk& risk_;
   Params p_;
   Col<uint32_t> first_record_;   // children: the first of the child's records, or kNoRecord
-  std::vector<Record> records_;  // every child's records, and rows free for reuse
+  PodVector<Record> records_;    // every child's records, and rows free for reuse
   std::vector<uint32_t> free_;   // rows of records_ free for reuse, the last freed last
   std::array<AgencyId, kAgencies> ids_{};
   // Traced observations and decisions (World::trace).

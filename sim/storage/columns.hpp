@@ -14,8 +14,10 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <new>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -250,8 +252,8 @@ class ColumnTable {
     for (const auto& c : columns_) std::memcpy(fresh_row_.data() + c->offset, c->initial_bytes, c->width);
     fresh_row_[active_offset_] = std::byte{1};
 
-    std::unique_ptr<std::byte[]> old = std::move(rows_data_);
-    if (capacity_ > 0) rows_data_.reset(new std::byte[capacity_ * stride_]);
+    Rows old = std::move(rows_data_);
+    if (capacity_ > 0) rows_data_ = allocate_rows(capacity_ * stride_);
     for (size_t r = 0; r < rows_; ++r) {
       std::byte* row = rows_data_.get() + r * stride_;
       const std::byte* was = old.get() + r * old_stride;
@@ -263,10 +265,26 @@ class ColumnTable {
     point_columns();
   }
 
+  // The rows' block comes from malloc so that it can grow with realloc: a block
+  // past the mmap threshold (every table of any size; sim/storage/allocator.hpp)
+  // then grows by remapping its pages where they are, instead of being copied to
+  // fresh pages that fault in one by one while the old ones are unmapped — at
+  // national scale a few per cent of a run went on that copying and faulting
+  // (docs/performance.md).
+  struct FreeRows {
+    void operator()(std::byte* p) const { std::free(p); }
+  };
+  using Rows = std::unique_ptr<std::byte[], FreeRows>;
+  static Rows allocate_rows(size_t bytes) {
+    auto* p = static_cast<std::byte*>(std::malloc(bytes));
+    if (p == nullptr) throw std::bad_alloc();
+    return Rows(p);
+  }
   void reallocate(size_t capacity) {
-    std::unique_ptr<std::byte[]> rows(new std::byte[capacity * stride_]);
-    if (rows_ > 0) std::memcpy(rows.get(), rows_data_.get(), rows_ * stride_);
-    rows_data_ = std::move(rows);
+    auto* p = static_cast<std::byte*>(std::realloc(rows_data_.get(), capacity * stride_));
+    if (p == nullptr) throw std::bad_alloc();  // the old block is still the table's
+    (void)rows_data_.release();
+    rows_data_.reset(p);
     capacity_ = capacity;
     point_columns();
   }
@@ -287,7 +305,7 @@ class ColumnTable {
   size_t capacity_ = 0;  // rows the block has room for
   size_t stride_ = 0;    // bytes a row
   size_t active_offset_ = 0;
-  std::unique_ptr<std::byte[]> rows_data_;
+  Rows rows_data_;
   std::vector<std::byte> fresh_row_;  // a row with every column at its initial value
   std::size_t active_count_ = 0;
   std::vector<std::unique_ptr<ColumnBase>> columns_;
