@@ -293,20 +293,22 @@ bool Agencies::observe(World& w, AgentId c, int32_t category, Draws& d, int32_t 
 }
 
 void Agencies::daily(World& w) {
-  // Both loops read each child's row and walk its records: the row and the first
-  // record are asked for a few entries ahead (visit_linked_rows).
+  // Both loops read each child's row, walk its records and ask for its case's
+  // status (record): the row, the first record and the case record are asked
+  // for a few entries ahead (visit_linked_rows).
   const auto first_record = [&](AgentId c) { prefetch_records(w, c); };
+  const RowLink case_record = casework_.case_link(w);
   visit_linked_rows(w.children, w.events_today, [&](const Event& e) {
     if (e.kind != risk_.harm_event().index || !w.children.active(e.child)) return;
     Draws d = w.rng.draws(kSee, e.child, w.today);
     if (observe(w, e.child, e.detail, d)) w.metrics.add_to(m_observed_, 1);
-  }, first_record);
+  }, first_record, case_record);
   domestic_abuse_notifications(w);
   visit_linked_rows(w.children, w.agenda.due(w.today, share_), [&](const AgendaEntry& e) {
     if (!w.children.active(e.id)) return;
     Draws d = w.rng.draws(kShare, static_cast<uint64_t>(e.id) * kAgencies * kCategories + e.payload, w.today);
     record(w, e.id, e.payload / kCategories, static_cast<int32_t>(e.payload % kCategories), d, Source::told_by_agency);
-  }, first_record);
+  }, first_record, case_record);
   // Children who left: their records go too (ids are never reused).
   for (AgentId c : w.children.departures())
     drop_records(w, c);
