@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sim/storage/columns.hpp"
+#include "sim/storage/pod_vector.hpp"
 
 namespace sgsim {
 
@@ -36,7 +37,8 @@ class Agenda {
   void set_horizon(int32_t days) {
     days_ = days;
     future_.assign(static_cast<size_t>(days_), {});
-    blocks_.assign((static_cast<size_t>(days_) + kBlockDays - 1) / kBlockDays, {});
+    blocks_.clear();
+    blocks_.resize((static_cast<size_t>(days_) + kBlockDays - 1) / kBlockDays);
     sorted_through_ = -1;
     open_.assign(names_.size(), {});
     open_day_ = -1;
@@ -70,9 +72,7 @@ class Agenda {
       // A day beyond the blocks sorted into days: into its block's list, whose
       // end is one of a few hundred (warm in the cache) rather than one of
       // thousands of days' lists (a cache miss each at national scale).
-      std::vector<Ahead>& b = blocks_[block];
-      grow_by_quarter(b);
-      b.push_back({f, static_cast<uint8_t>(static_cast<size_t>(day) % kBlockDays)});
+      blocks_[block].push_back({f, static_cast<uint8_t>(static_cast<size_t>(day) % kBlockDays)});
     }
   }
 
@@ -163,8 +163,11 @@ class Agenda {
   };
 #pragma pack(pop)
   static_assert(sizeof(Filed) == 9);
+  // The lists grow with realloc (PodVector): a large authority's lists pass the
+  // mmap threshold, where a std::vector growing by copying faulted in fresh pages
+  // and unmapped the old ones at every step (docs/performance.md).
   struct Day {
-    std::vector<Filed> filed;
+    PodVector<Filed> filed;
     template <class Archive>
     void save(Archive& ar) const {
       std::vector<AgendaEntry> entries(filed.size());
@@ -194,22 +197,20 @@ class Agenda {
     const auto last = static_cast<int64_t>(static_cast<size_t>(day) / kBlockDays);
     while (sorted_through_ < last) {
       const size_t block = static_cast<size_t>(++sorted_through_);
-      std::vector<Ahead>& b = blocks_[block];
+      PodVector<Ahead>& b = blocks_[block];
       std::array<size_t, kBlockDays> count{};
       for (const Ahead& a : b) ++count[a.offset];
       const size_t start = block * kBlockDays;
       for (size_t o = 0; o < kBlockDays && start + o < future_.size(); ++o)
         future_[start + o].filed.reserve(count[o] + count[o] / 8 + 4);
       for (const Ahead& a : b) future_[start + a.offset].filed.push_back(a.entry);
-      std::vector<Ahead>().swap(b);
+      b = PodVector<Ahead>();
     }
   }
   void file_in_day(int32_t day, const Filed& f) {
-    Day& d = future_[static_cast<size_t>(day)];
-    // Lists grow by a quarter at a time (grow_by_quarter): the spare room of
-    // doubling, over every World's days, was close to a gigabyte for England.
-    grow_by_quarter(d.filed);
-    d.filed.push_back(f);
+    // Lists grow by a quarter at a time (PodVector, as grow_by_quarter): the spare
+    // room of doubling, over every World's days, was close to a gigabyte for England.
+    future_[static_cast<size_t>(day)].filed.push_back(f);
   }
   void open(int32_t day) {
     if (day == open_day_) return;
@@ -238,7 +239,7 @@ class Agenda {
   int32_t days_ = 0;
   std::vector<std::string> names_;
   std::vector<Day> future_;                         // per day, for the blocks sorted into days
-  std::vector<std::vector<Ahead>> blocks_;          // per block not yet sorted into days
+  std::vector<PodVector<Ahead>> blocks_;            // per block not yet sorted into days
   int64_t sorted_through_ = -1;                     // the last block sorted into days
   int32_t open_day_ = -1;                           // the day whose entries are sorted into kinds
   std::vector<std::vector<AgendaEntry>> open_;      // that day's entries, by kind

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <new>
 #include <type_traits>
+#include <utility>
 
 namespace sgsim {
 
@@ -23,8 +24,21 @@ class PodVector {
 
  public:
   PodVector() = default;
-  PodVector(const PodVector&) = delete;
-  PodVector& operator=(const PodVector&) = delete;
+  PodVector(const PodVector& o) {
+    reserve(o.size_);
+    if (o.size_ > 0) std::memcpy(static_cast<void*>(data_), o.data_, o.size_ * sizeof(T));
+    size_ = o.size_;
+  }
+  PodVector(PodVector&& o) noexcept : data_(o.data_), size_(o.size_), capacity_(o.capacity_) {
+    o.data_ = nullptr;
+    o.size_ = o.capacity_ = 0;
+  }
+  PodVector& operator=(PodVector o) noexcept {  // copy or move, then swap
+    std::swap(data_, o.data_);
+    std::swap(size_, o.size_);
+    std::swap(capacity_, o.capacity_);
+    return *this;
+  }
   ~PodVector() { std::free(data_); }
 
   size_t size() const { return size_; }
@@ -37,11 +51,18 @@ class PodVector {
   const T* begin() const { return data_; }
   const T* end() const { return data_ + size_; }
 
-  // A new element at the end, value-initialised (T{}).
-  T& emplace_back() {
+  // A new element at the end, value-initialised (T{}) or a copy of `x`.
+  T& emplace_back() { return push_back(T{}); }
+  T& push_back(const T& x) {
     if (size_ == capacity_) reserve(capacity_ + capacity_ / 4 + 4);
-    data_[size_] = T{};
+    data_[size_] = x;
     return data_[size_++];
+  }
+  // `n` elements: the first ones kept, any new ones value-initialised.
+  void resize(size_t n) {
+    reserve(n);
+    for (size_t i = size_; i < n; ++i) data_[i] = T{};
+    size_ = n;
   }
   void reserve(size_t n) {
     if (n <= capacity_) return;
