@@ -1,6 +1,7 @@
 #include "models/agencies/agencies.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <random>
 #include <stdexcept>
@@ -150,31 +151,54 @@ Agencies::Record* Agencies::find(const World& w, AgentId c, size_t a) {
   return const_cast<Record*>(std::as_const(*this).find(w, c, a));
 }
 const Agencies::Record* Agencies::find(const World& w, AgentId c, size_t a) const {
-  for (uint32_t r = w.children[first_record_][c]; r != kNoRecord; r = records_[r].next())
-    if (records_[r].agency() == a) return &records_[r];
+  const uint32_t first = w.children[first_record_][c];
+  if (first == kNoRecord) return nullptr;
+  const Record* block = &records_[first];
+  for (uint32_t i = 0, n = block->count(); i < n; ++i)
+    if (block[i].agency() == a) return &block[i];
   return nullptr;
 }
 
-Agencies::Record& Agencies::add_record(World& w, AgentId c, size_t a) {
-  uint32_t r = kNoRecord;
-  if (!free_.empty()) {
-    r = free_.back();
-    free_.pop_back();
-  } else {
-    if (records_.size() >= kNoRecord) throw std::length_error("agencies: more records than a list can link");
-    r = static_cast<uint32_t>(records_.size());
-    records_.emplace_back();
+size_t Agencies::size_class(uint32_t count) { return static_cast<size_t>(std::bit_width(std::bit_ceil(count) - 1)); }
+
+uint32_t Agencies::take_block(size_t size_class) {
+  std::vector<uint32_t>& spare = free_[size_class];
+  if (!spare.empty()) {
+    const uint32_t r = spare.back();
+    spare.pop_back();
+    return r;
   }
+  const size_t n = size_t{1} << size_class;
+  if (records_.size() + n >= kNoRecord) throw std::length_error("agencies: more records than a child's block can name");
+  const auto r = static_cast<uint32_t>(records_.size());
+  for (size_t i = 0; i < n; ++i) records_.emplace_back();
+  return r;
+}
+
+Agencies::Record& Agencies::add_record(World& w, AgentId c, size_t a) {
   uint32_t& first = w.children[first_record_][c];
-  records_[r] = Record{};
-  records_[r].link = first << kAgencyBits | static_cast<uint32_t>(a);
-  first = r;
-  return records_[r];
+  const uint32_t n = first == kNoRecord ? 0 : records_[first].count();
+  // A full block (1, 2, 4 or 8 records) moves to one twice its size.
+  if (n == 0 || std::has_single_bit(n)) {
+    const uint32_t moved = take_block(size_class(n + 1));
+    if (n > 0) {
+      std::copy_n(&records_[first], n, &records_[moved]);
+      free_[size_class(n)].push_back(first);
+    }
+    first = moved;
+  }
+  Record& r = records_[first + n];
+  r = Record{};
+  r.tag = static_cast<uint32_t>(a);
+  Record& head = records_[first];
+  head.tag = static_cast<uint32_t>(head.agency()) | (n + 1) << kAgencyBits;
+  return r;
 }
 
 void Agencies::drop_records(World& w, AgentId c) {
   uint32_t& first = w.children[first_record_][c];
-  for (uint32_t r = first; r != kNoRecord; r = records_[r].next()) free_.push_back(r);
+  if (first == kNoRecord) return;
+  free_[size_class(records_[first].count())].push_back(first);
   first = kNoRecord;
 }
 
@@ -204,8 +228,11 @@ double Agencies::take_unreported(const World& w, AgentId c, size_t a) {
 
 double Agencies::take_unreported_from_others(const World& w, AgentId c, size_t except) {
   std::array<double, kAgencies> fresh{};
-  for (uint32_t i = w.children[first_record_][c]; i != kNoRecord; i = records_[i].next())
-    if (records_[i].agency() != except) fresh[records_[i].agency()] = take_unreported(records_[i], w.today);
+  const uint32_t first = w.children[first_record_][c];
+  if (first == kNoRecord) return 0;
+  Record* block = &records_[first];
+  for (uint32_t i = 0, n = block->count(); i < n; ++i)
+    if (block[i].agency() != except) fresh[block[i].agency()] = take_unreported(block[i], w.today);
   // In agency order, as one take_unreported after another would add them (an
   // agency with no record adds 0).
   double sum = 0;

@@ -51,10 +51,14 @@ class Agencies final : public Module {
 
   // Today's contacts arrive under this agenda kind, the payload naming the agency.
   AgendaKind contact_kind() const { return contact_; }
-  // Ask for the child's first record ahead of its use (loops over many children).
+  // Ask for the child's records ahead of their use (loops over many children):
+  // the block's first two cache lines, which hold up to five records.
   void prefetch_records(const World& w, AgentId c) const {
     const uint32_t r = w.children[first_record_][c];
-    if (r != kNoRecord) __builtin_prefetch(&records_[r]);
+    if (r == kNoRecord) return;
+    const auto* at = reinterpret_cast<const char*>(&records_[r]);
+    __builtin_prefetch(at);
+    __builtin_prefetch(at + 64);
   }
   // What an agency knows and has not yet passed on; passing it marks it reported.
   double take_unreported(const World& w, AgentId c, size_t agency);
@@ -76,29 +80,38 @@ class Agencies final : public Module {
  private:
   // Far enough in the past that "days since" cannot overflow.
   static constexpr int32_t kNeverContacted = -1'000'000;
-  // A record's link holds the child's next record (another agency's) and, in
-  // its low bits, this record's agency: 24 bytes a record.
+  // A record's tag holds its agency in the low bits and, in the first record of
+  // a child's block, how many records the block holds: 24 bytes a record.
   static constexpr uint32_t kAgencyBits = 3;
   static_assert(kAgencies <= (1u << kAgencyBits));
-  static constexpr uint32_t kNoRecord = UINT32_MAX >> kAgencyBits;  // the end of a child's list
+  static constexpr uint32_t kNoRecord = UINT32_MAX;  // a child with no records
   struct Record {
     float concern = 0, reported = 0, threshold_factor = 1;
     int32_t day = 0, last_contact = kNeverContacted;
-    uint32_t link = kNoRecord << kAgencyBits;
-    uint32_t next() const { return link >> kAgencyBits; }
-    size_t agency() const { return link & ((1u << kAgencyBits) - 1); }
-    SGSIM_STATE(concern, reported, threshold_factor, day, last_contact, link)
+    uint32_t tag = 0;
+    size_t agency() const { return tag & ((1u << kAgencyBits) - 1); }
+    uint32_t count() const { return tag >> kAgencyBits; }  // the block's first record only
+    SGSIM_STATE(concern, reported, threshold_factor, day, last_contact, tag)
   };
   // A child's records, one per agency that has recorded something about the
-  // child, are a list through `next` starting at the child's first_record_
-  // column; rows freed when a child leaves are reused. Most children are seen by
-  // one or two agencies if any, so this costs 24 bytes a record and 4 a child
-  // row, where a hash map keyed by child and agency cost about 60 a record
-  // (about 0.7 GB for England over ten years, docs/performance.md). No rule
-  // iterates over the records: they are only looked up, added and dropped.
+  // child, lie side by side in a block of records_ whose first is named in the
+  // child's first_record_ column: a look-up reads one place, where a list
+  // linked through the records read one scattered record after another (at
+  // national scale a cache miss each; a look-up walked 1.4 records on average).
+  // Blocks hold 1, 2, 4 or 8 records; a full block moves to one twice its size,
+  // and blocks given up (a child who left, a block outgrown) are reused for
+  // blocks of their size. Most children are seen by one or two agencies if
+  // any, so this costs about 28 bytes a record (a block's spare room included)
+  // and 4 a child row, where a hash map keyed by child and agency cost about 60
+  // a record (about 0.7 GB for England over ten years, docs/performance.md). No
+  // rule iterates over the records: they are only looked up, added and dropped.
+  static constexpr size_t kBlockSizes = 4;  // 1, 2, 4, 8 records
+  static_assert(kAgencies <= (size_t{1} << (kBlockSizes - 1)));
+  static size_t size_class(uint32_t count);  // the smallest block for `count` records
+  uint32_t take_block(size_t size_class);
   Record* find(const World& w, AgentId c, size_t a);
   const Record* find(const World& w, AgentId c, size_t a) const;
-  Record& add_record(World& w, AgentId c, size_t a);  // the reference lasts until the next is added
+  Record& add_record(World& w, AgentId c, size_t a);  // the reference lasts until the child's next is added
   void drop_records(World& w, AgentId c);
   void decay(Record& r, int32_t today) const;
   double take_unreported(Record& r, int32_t today) const;  // decays it; what it has not passed on
@@ -115,9 +128,9 @@ class Agencies final : public Module {
   const Population& pop_;
   const FamilyRisk& risk_;
   Params p_;
-  Col<uint32_t> first_record_;   // children: the first of the child's records, or kNoRecord
-  PodVector<Record> records_;    // every child's records, and rows free for reuse
-  std::vector<uint32_t> free_;   // rows of records_ free for reuse, the last freed last
+  Col<uint32_t> first_record_;   // children: the first of the child's block of records, or kNoRecord
+  PodVector<Record> records_;    // every child's block of records, and blocks free for reuse
+  std::array<std::vector<uint32_t>, kBlockSizes> free_;  // by size: blocks free for reuse, the last freed last
   std::array<AgencyId, kAgencies> ids_{};
   // Traced observations and decisions (World::trace).
   EventKind ev_saw_, ev_contact_decision_, ev_share_;
