@@ -1,7 +1,6 @@
 #include "models/agencies/agencies.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 #include <random>
 #include <stdexcept>
@@ -104,7 +103,7 @@ void Agencies::declare_parameters(ParamDeclarer& d) {
 
 void Agencies::declare_state(World& w) {
   first_record_ = w.children.add<uint32_t>("agency_record", "index", "first of the agencies' records of the child",
-                                           kNoRecord);
+                                           Records::kNone);
   for (size_t a = 0; a < kAgencies; ++a) ids_[a] = w.event_types.add_agency(kAgencyNames[a], kDefaults[a].label);
   contact_ = w.agenda.add_kind("agencies.contact");
   // What each agency saw and recorded of the child, and what it passed on and
@@ -151,56 +150,12 @@ Agencies::Record* Agencies::find(const World& w, AgentId c, size_t a) {
   return const_cast<Record*>(std::as_const(*this).find(w, c, a));
 }
 const Agencies::Record* Agencies::find(const World& w, AgentId c, size_t a) const {
-  const uint32_t first = w.children[first_record_][c];
-  if (first == kNoRecord) return nullptr;
-  const Record* block = &records_[first];
-  for (uint32_t i = 0, n = block->count(); i < n; ++i)
-    if (block[i].agency() == a) return &block[i];
-  return nullptr;
+  return records_.find(w.children[first_record_][c], a);
 }
 
-size_t Agencies::size_class(uint32_t count) { return static_cast<size_t>(std::bit_width(std::bit_ceil(count) - 1)); }
+Agencies::Record& Agencies::add_record(World& w, AgentId c, size_t a) { return records_.add(w.children[first_record_][c], a); }
 
-uint32_t Agencies::take_block(size_t size_class) {
-  std::vector<uint32_t>& spare = free_[size_class];
-  if (!spare.empty()) {
-    const uint32_t r = spare.back();
-    spare.pop_back();
-    return r;
-  }
-  const size_t n = size_t{1} << size_class;
-  if (records_.size() + n >= kNoRecord) throw std::length_error("agencies: more records than a child's block can name");
-  const auto r = static_cast<uint32_t>(records_.size());
-  for (size_t i = 0; i < n; ++i) records_.emplace_back();
-  return r;
-}
-
-Agencies::Record& Agencies::add_record(World& w, AgentId c, size_t a) {
-  uint32_t& first = w.children[first_record_][c];
-  const uint32_t n = first == kNoRecord ? 0 : records_[first].count();
-  // A full block (1, 2, 4 or 8 records) moves to one twice its size.
-  if (n == 0 || std::has_single_bit(n)) {
-    const uint32_t moved = take_block(size_class(n + 1));
-    if (n > 0) {
-      std::copy_n(&records_[first], n, &records_[moved]);
-      free_[size_class(n)].push_back(first);
-    }
-    first = moved;
-  }
-  Record& r = records_[first + n];
-  r = Record{};
-  r.tag = static_cast<uint32_t>(a);
-  Record& head = records_[first];
-  head.tag = static_cast<uint32_t>(head.agency()) | (n + 1) << kAgencyBits;
-  return r;
-}
-
-void Agencies::drop_records(World& w, AgentId c) {
-  uint32_t& first = w.children[first_record_][c];
-  if (first == kNoRecord) return;
-  free_[size_class(records_[first].count())].push_back(first);
-  first = kNoRecord;
-}
+void Agencies::drop_records(World& w, AgentId c) { records_.drop(w.children[first_record_][c]); }
 
 void Agencies::decay(Record& r, int32_t today) const {
   const double f = std::exp2(-(today - r.day) / p_.half_life);
@@ -228,11 +183,8 @@ double Agencies::take_unreported(const World& w, AgentId c, size_t a) {
 
 double Agencies::take_unreported_from_others(const World& w, AgentId c, size_t except) {
   std::array<double, kAgencies> fresh{};
-  const uint32_t first = w.children[first_record_][c];
-  if (first == kNoRecord) return 0;
-  Record* block = &records_[first];
-  for (uint32_t i = 0, n = block->count(); i < n; ++i)
-    if (block[i].agency() != except) fresh[block[i].agency()] = take_unreported(block[i], w.today);
+  for (Record& r : records_.block(w.children[first_record_][c]))
+    if (agency(r) != except) fresh[agency(r)] = take_unreported(r, w.today);
   // In agency order, as one take_unreported after another would add them (an
   // agency with no record adds 0).
   double sum = 0;
@@ -382,8 +334,8 @@ void Agencies::plan_day(DayPlan& plan) {
 // children, saved with the table). Nothing else changes after declare_state:
 // the agency ids and the agenda, event and metric handles are made there, the
 // rest are parameters.
-void Agencies::save(StateOut& ar) const { ar(records_, free_); }
+void Agencies::save(StateOut& ar) const { ar(records_); }
 
-void Agencies::load(StateIn& ar) { ar(records_, free_); }
+void Agencies::load(StateIn& ar) { ar(records_); }
 
 }  // namespace sgsim::models

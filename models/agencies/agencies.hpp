@@ -9,9 +9,9 @@
 // (EVIDENCE.md §1.2 point 6; 004_cfad9db42d4b51c9.txt ¶4.6.2).
 #include <array>
 
+#include "models/agencies/record_blocks.hpp"
 #include "models/casework/casework.hpp"
 #include "sim/schedule/module.hpp"
-#include "sim/storage/pod_vector.hpp"
 
 namespace sgsim::models {
 
@@ -51,15 +51,8 @@ class Agencies final : public Module {
 
   // Today's contacts arrive under this agenda kind, the payload naming the agency.
   AgendaKind contact_kind() const { return contact_; }
-  // Ask for the child's records ahead of their use (loops over many children):
-  // the block's first two cache lines, which hold up to five records.
-  void prefetch_records(const World& w, AgentId c) const {
-    const uint32_t r = w.children[first_record_][c];
-    if (r == kNoRecord) return;
-    const auto* at = reinterpret_cast<const char*>(&records_[r]);
-    __builtin_prefetch(at);
-    __builtin_prefetch(at + 64);
-  }
+  // Ask for the child's records ahead of their use (loops over many children).
+  void prefetch_records(const World& w, AgentId c) const { records_.prefetch(w.children[first_record_][c]); }
   // What an agency knows and has not yet passed on; passing it marks it reported.
   double take_unreported(const World& w, AgentId c, size_t agency);
   // The same from every agency but one, added up in agency order (a MASH
@@ -80,35 +73,17 @@ class Agencies final : public Module {
  private:
   // Far enough in the past that "days since" cannot overflow.
   static constexpr int32_t kNeverContacted = -1'000'000;
-  // A record's tag holds its agency in the low bits and, in the first record of
-  // a child's block, how many records the block holds: 24 bytes a record.
-  static constexpr uint32_t kAgencyBits = 3;
-  static_assert(kAgencies <= (1u << kAgencyBits));
-  static constexpr uint32_t kNoRecord = UINT32_MAX;  // a child with no records
+  // What an agency holds about a child: 24 bytes. The tag (its agency, and the
+  // size of the child's block) belongs to the store (record_blocks.hpp).
   struct Record {
     float concern = 0, reported = 0, threshold_factor = 1;
     int32_t day = 0, last_contact = kNeverContacted;
     uint32_t tag = 0;
-    size_t agency() const { return tag & ((1u << kAgencyBits) - 1); }
-    uint32_t count() const { return tag >> kAgencyBits; }  // the block's first record only
     SGSIM_STATE(concern, reported, threshold_factor, day, last_contact, tag)
   };
-  // A child's records, one per agency that has recorded something about the
-  // child, lie side by side in a block of records_ whose first is named in the
-  // child's first_record_ column: a look-up reads one place, where a list
-  // linked through the records read one scattered record after another (at
-  // national scale a cache miss each; a look-up walked 1.4 records on average).
-  // Blocks hold 1, 2, 4 or 8 records; a full block moves to one twice its size,
-  // and blocks given up (a child who left, a block outgrown) are reused for
-  // blocks of their size. Most children are seen by one or two agencies if
-  // any, so this costs about 28 bytes a record (a block's spare room included)
-  // and 4 a child row, where a hash map keyed by child and agency cost about 60
-  // a record (about 0.7 GB for England over ten years, docs/performance.md). No
-  // rule iterates over the records: they are only looked up, added and dropped.
-  static constexpr size_t kBlockSizes = 4;  // 1, 2, 4, 8 records
-  static_assert(kAgencies <= (size_t{1} << (kBlockSizes - 1)));
-  static size_t size_class(uint32_t count);  // the smallest block for `count` records
-  uint32_t take_block(size_t size_class);
+  using Records = RecordBlocks<Record>;
+  static_assert(kAgencies <= Records::kMaxRecords);
+  static size_t agency(const Record& r) { return Records::key(r); }
   Record* find(const World& w, AgentId c, size_t a);
   const Record* find(const World& w, AgentId c, size_t a) const;
   Record& add_record(World& w, AgentId c, size_t a);  // the reference lasts until the child's next is added
@@ -128,9 +103,8 @@ class Agencies final : public Module {
   const Population& pop_;
   const FamilyRisk& risk_;
   Params p_;
-  Col<uint32_t> first_record_;   // children: the first of the child's block of records, or kNoRecord
-  PodVector<Record> records_;    // every child's block of records, and blocks free for reuse
-  std::array<std::vector<uint32_t>, kBlockSizes> free_;  // by size: blocks free for reuse, the last freed last
+  Col<uint32_t> first_record_;  // children: the first of the child's block of records, or Records::kNone
+  Records records_;             // every child's block of records
   std::array<AgencyId, kAgencies> ids_{};
   // Traced observations and decisions (World::trace).
   EventKind ev_saw_, ev_contact_decision_, ev_share_;
