@@ -151,7 +151,7 @@ class Agenda {
   // Most entries are filed far ahead (a child's next harm, years away). Filing
   // each straight into its day's list touched the end of one of 3,652 lists, a
   // cache miss at national scale where every authority's lists together are far
-  // larger than the cache (grow_by_quarter was 4-5% of a national run in perf).
+  // larger than the cache (growing those lists was 4-5% of a national run in perf).
   // Entries for days beyond the current block go to their block's list instead
   // (29 list ends, used often enough to stay warm), and a block is sorted into
   // its days when its first day opens (sort_blocks_through).
@@ -208,7 +208,7 @@ class Agenda {
     }
   }
   void file_in_day(int32_t day, const Filed& f) {
-    // Lists grow by a quarter at a time (PodVector, as grow_by_quarter): the spare
+    // Lists grow by a quarter at a time (PodVector): the spare
     // room of doubling, over every World's days, was close to a gigabyte for England.
     future_[static_cast<size_t>(day)].filed.push_back(f);
   }

@@ -7,9 +7,10 @@
 
 namespace sgsim {
 
-// Agent columns, agenda lists and record stores grow in steps of a quarter
-// (grow_by_quarter), and each step frees the old buffer. glibc raises its mmap
-// threshold to the largest buffer freed so far, so later buffers of up to 32 MB
+// Agent tables, agenda lists and record stores grow in steps of a quarter
+// (ColumnTable, PodVector: with realloc, which past the threshold remaps a
+// block's pages where they are). glibc raises its mmap threshold to the
+// largest buffer freed so far, so later buffers of up to 32 MB
 // come from the heap and the freed ones stay resident as holes: about 0.24 GB of
 // England's peak at full scale (docs/performance.md). A fixed threshold keeps
 // every buffer above it mapped on its own and returned when freed.

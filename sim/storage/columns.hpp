@@ -117,8 +117,9 @@ class ColumnTable {
   // Append `n` rows (all active, every column at its initial value); returns the first id.
   AgentId add_rows(size_t n) {
     const AgentId first = static_cast<AgentId>(rows_);
-    // Past the room reserved, the table grows by a quarter at once (as
-    // grow_by_quarter; tables such as case_records are never reserved, and a
+    // Past the room reserved, the table grows by a quarter at once (not by
+    // doubling, which leaves up to half of it spare: at national scale hundreds
+    // of megabytes; tables such as case_records are never reserved, and a
     // population can outgrow its estimate).
     if (rows_ + n > capacity_) reallocate(std::max(rows_ + n, capacity_ + capacity_ / 4 + 16));
     for (size_t i = 0; i < n; ++i) std::memcpy(rows_data_.get() + (rows_ + i) * stride_, fresh_row_.data(), stride_);
@@ -357,14 +358,6 @@ void visit_rows(const ColumnTable& table, const Ids& ids, Visit&& visit) {
   visit_linked_rows(table, ids, std::forward<Visit>(visit));
 }
 
-// Room for one more in a vector that lives long and grows to millions, by a
-// quarter at a time rather than by doubling (which leaves up to half of it
-// spare, on average a quarter: at national scale hundreds of megabytes). The
-// extra copying is a few bytes an element.
-template <class T>
-void grow_by_quarter(std::vector<T>& v) {
-  if (v.size() == v.capacity()) v.reserve(v.capacity() + v.capacity() / 4 + 4);
-}
 
 // A module's state for the few rows of a large table that it deals with (the
 // children ever looked after, or ever referred), kept as rows of a small table

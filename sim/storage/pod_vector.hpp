@@ -5,8 +5,9 @@
 // block by remapping its pages where they are; std::vector copies every element
 // to fresh pages, which fault in one by one while the old ones are unmapped (a
 // few per cent of a national run, docs/performance.md). It grows by a quarter at
-// a time, as grow_by_quarter does for std::vector. Checkpoints write it exactly
-// as cereal writes a std::vector of the same elements.
+// a time rather than by doubling (which leaves up to half of it spare).
+// Checkpoints write it exactly as cereal writes a std::vector of the same
+// elements.
 #include <cereal/cereal.hpp>
 
 #include <cstdlib>
