@@ -86,7 +86,7 @@ class Agencies final : public Module {
   static size_t agency(const Record& r) { return Records::key(r); }
   Record* find(const World& w, AgentId c, size_t a);
   const Record* find(const World& w, AgentId c, size_t a) const;
-  Record& add_record(World& w, AgentId c, size_t a);  // the reference lasts until the child's next is added
+  Record& add_record(World& w, AgentId c, size_t a);  // the reference lasts until the next record is added
   void drop_records(World& w, AgentId c);
   void decay(Record& r, int32_t today) const;
   double take_unreported(Record& r, int32_t today) const;  // decays it; what it has not passed on

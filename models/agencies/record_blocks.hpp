@@ -60,8 +60,8 @@ class RecordBlocks {
   }
 
   // A new record with key `k` (Record{} otherwise), which the owner had not;
-  // `first` is updated if the block moves. The reference lasts until the
-  // owner's next record is added.
+  // `first` is updated if the block moves. The reference lasts until the next
+  // record is added (any owner's: the store may grow and move).
   Record& add(uint32_t& first, size_t k) {
     const uint32_t n = first == kNone ? 0 : count(records_[first]);
     if (n >= kMaxRecords) throw std::logic_error("record blocks: more records than keys");

@@ -11,11 +11,10 @@
 #include <limits>
 #include <optional>
 
-
 #include "models/care/placement_types.hpp"
 #include "models/finance/finance.hpp"
-#include "sim/storage/flat_set.hpp"
 #include "sim/schedule/module.hpp"
+#include "sim/storage/flat_set.hpp"
 
 namespace sgsim::models {
 

@@ -208,8 +208,8 @@ class Agenda {
     }
   }
   void file_in_day(int32_t day, const Filed& f) {
-    // Lists grow by a quarter at a time (PodVector): the spare
-    // room of doubling, over every World's days, was close to a gigabyte for England.
+    // Lists grow by a quarter at a time (PodVector): the spare room of doubling,
+    // over every World's days, was close to a gigabyte for England.
     future_[static_cast<size_t>(day)].filed.push_back(f);
   }
   void open(int32_t day) {
