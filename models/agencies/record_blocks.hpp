@@ -23,8 +23,10 @@
 #include <cstdint>
 #include <span>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
+#include "sim/storage/columns.hpp"
 #include "sim/storage/pod_vector.hpp"
 
 namespace sgsim::models {
@@ -42,17 +44,14 @@ class RecordBlocks {
 
   // The owner's records, `first` being the value of its column.
   std::span<Record> block(uint32_t first) {
-    return first == kNone ? std::span<Record>() : std::span<Record>(&records_[first], count(records_[first]));
+    const std::span<const Record> b = std::as_const(*this).block(first);
+    return {const_cast<Record*>(b.data()), b.size()};
   }
   std::span<const Record> block(uint32_t first) const {
     return first == kNone ? std::span<const Record>()
                           : std::span<const Record>(&records_[first], count(records_[first]));
   }
-  Record* find(uint32_t first, size_t k) {
-    for (Record& r : block(first))
-      if (key(r) == k) return &r;
-    return nullptr;
-  }
+  Record* find(uint32_t first, size_t k) { return const_cast<Record*>(std::as_const(*this).find(first, k)); }
   const Record* find(uint32_t first, size_t k) const {
     for (const Record& r : block(first))
       if (key(r) == k) return &r;
@@ -93,7 +92,7 @@ class RecordBlocks {
     if (first == kNone) return;
     const auto* at = reinterpret_cast<const char*>(&records_[first]);
     __builtin_prefetch(at);
-    __builtin_prefetch(at + 64);
+    __builtin_prefetch(at + kCacheLineBytes);
   }
 
   size_t capacity() const { return records_.size(); }  // records, spare room and free blocks included

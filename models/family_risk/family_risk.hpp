@@ -73,7 +73,7 @@ class FamilyRisk final : public Module {
   // its own cache line (the bits are evicted by the other authorities' days).
   void prefetch_stressor_bits(size_t s) const {
     const std::vector<uint64_t>& bits = present_bits_[s];
-    constexpr size_t kWordsPerLine = 64 / sizeof(uint64_t);
+    constexpr size_t kWordsPerLine = kCacheLineBytes / sizeof(uint64_t);
     for (size_t i = 0; i < bits.size(); i += kWordsPerLine) __builtin_prefetch(&bits[i]);
   }
   // Households with children living with stressor `s` today (0 = domestic abuse).

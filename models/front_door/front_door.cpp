@@ -210,7 +210,7 @@ void FrontDoor::daily(World& w) {
       casework_.set_status(w, c, Status::none);
       if (estimate >= casework_.shifted(p_.early_help)) casework_.offer_early_help(w, c, kAssessment);
     }
-  }, casework_.case_link(w), casework_.household_link(w));
+  }, case_record, household);
 }
 
 void FrontDoor::plan_day(DayPlan& plan) {

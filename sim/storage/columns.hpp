@@ -324,6 +324,9 @@ class ColumnTable {
 // `agent_of` (found by argument-dependent lookup) gives the agent of: a day's
 // events (sim/schedule/events.hpp), whose child's row is then visited.
 inline constexpr size_t kPrefetchAhead = 8;
+// The cache line this machine's prefetches fetch (x86-64), for stores that ask
+// for more than one line of a block ahead.
+inline constexpr size_t kCacheLineBytes = 64;
 
 // A row of another table named in a column of the visited one (a child's
 // household, a child's case record, a household's first child): asks for it.
@@ -357,7 +360,6 @@ template <class Ids, class Visit>
 void visit_rows(const ColumnTable& table, const Ids& ids, Visit&& visit) {
   visit_linked_rows(table, ids, std::forward<Visit>(visit));
 }
-
 
 // A module's state for the few rows of a large table that it deals with (the
 // children ever looked after, or ever referred), kept as rows of a small table
